@@ -1,0 +1,64 @@
+"""The ``chronicle`` command line: a thin translator over the library.
+
+Commands live in one module per area and are registered here. No SQL, YAML
+or business rule belongs in the CLI: each command parses its options, calls
+one library function and renders the result.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from chronicle.errors import ChronicleError
+
+
+class ChronicleGroup(click.Group):
+    """Turns every ChronicleError into one ``Error: ...`` line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ChronicleError as exc:
+            click.echo(f"Error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="chronicle")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="CHRONICLE_DB",
+    default=None,
+    metavar="URL",
+    help="Store URL or SQLite file (default: $CHRONICLE_DB, else ./chronicle.db).",
+)
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None) -> None:
+    """chronicle: a timeline of dated, sourced events, and what it says at any date.
+
+    \b
+    Example:
+        chronicle ingest events/
+        chronicle as-of 2025-06
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_url"] = db_url
+
+
+def _register() -> None:
+    # Imported here so that each command module can import `main`'s helpers
+    # without an import cycle.
+    pass
+
+
+_register()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
