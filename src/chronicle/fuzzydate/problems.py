@@ -1,0 +1,22 @@
+"""One way to refuse a date: name the input, say why, list what is accepted."""
+
+from __future__ import annotations
+
+from chronicle.errors import FuzzyDateError
+
+ACCEPTED = (
+    "accepted: 2025, 2025-06, 2025-06-15, EDTF (2025-35, 2025-06~, ../2024-09, "
+    "2025-03/.., 2025-01/2025-06), 'January 20, 2025', '20 January 2025', 'Jan 2025', "
+    "'Q3 2025', 'H1 2025', 'early/mid/late 2025', 'late March 2025', 'summer 2025', "
+    "'by/before/after/since/around X', 'within a month of X', and with a publication "
+    "date 'in December', 'last year', 'last week', 'on Tuesday', "
+    "'nine days before Chinese New Year'"
+)
+
+
+def cannot_read(text: str, reason: str | None = None) -> FuzzyDateError:
+    """The error for a date text chronicle will not guess at."""
+    message = f"cannot read date {text!r}"
+    if reason:
+        message += f": {reason}"
+    return FuzzyDateError(message, ACCEPTED)
