@@ -6,7 +6,7 @@ YAML layers; it knows only the fuzzy date type.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -128,6 +128,20 @@ REQUIRED_FACTS: dict[str, tuple[str, ...]] = {
     "event_superseded": ("target", "replacement", "reason"),
     "claim_ranked": ("target", "rank_value", "reason"),
 }
+
+
+#: Upcasters turn the facts of an old payload version into the next version's;
+#: they run when events are read, so stored rows are never rewritten.
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def upcast(event_type: str, version: int, facts: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Bring ``facts`` from ``version`` up to the type's current payload version."""
+    while (event_type, version) in UPCASTERS:
+        facts = UPCASTERS[(event_type, version)](facts)
+        version += 1
+    return facts, version
 
 
 @dataclass(frozen=True, slots=True)

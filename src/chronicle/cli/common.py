@@ -1,0 +1,52 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from chronicle.errors import ChronicleError
+from chronicle.fuzzydate import parse, parse_cutoff
+from chronicle.render import FORMATS
+from chronicle.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(choices: Sequence[str] = FORMATS, default: str = "table") -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+        help="Output format.",
+    )
+
+
+def store_from(ctx: click.Context, *, create: bool = False) -> Store:
+    """The store named by --db / $CHRONICLE_DB / ./chronicle.db."""
+    store = open_store(ctx.find_root().obj.get("db_url"), create=create)
+    ctx.call_on_close(store.close)
+    return store
+
+
+def start_of(text: str | None, option: str) -> Any:
+    """The first day of a period given as a date text (for --since)."""
+    if text is None:
+        return None
+    try:
+        day = parse(text).earliest
+    except ChronicleError as exc:
+        raise ChronicleError(f"{option}: {exc.message}", exc.hint) from exc
+    if day is None:
+        raise ChronicleError(f"{option}: {text!r} has no start date", "give a date such as 2025-06")
+    return day
+
+
+def end_of(text: str | None, option: str) -> Any:
+    """The last day of a period (for --until, --known-at): 2025-06 means June 30."""
+    if text is None:
+        return None
+    try:
+        return parse_cutoff(text)
+    except ChronicleError as exc:
+        raise ChronicleError(f"{option}: {exc.message}", exc.hint) from exc

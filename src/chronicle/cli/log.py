@@ -1,0 +1,96 @@
+"""`chronicle log` and `chronicle show`: reading the log back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from chronicle.cli import main
+from chronicle.cli.common import end_of, format_option, start_of, store_from
+from chronicle.events import Event
+from chronicle.render import dumps, ndjson_lines, render_rows
+from chronicle.store import LogFilter
+
+LOG_COLUMNS = ["seq", "when", "type", "subject", "certainty", "event_id"]
+CSV_COLUMNS = ["seq", "event_id", "type", "subject", "when_text", "when_edtf", "earliest", "latest",
+               "precision", "certainty", "document", "quote", "facts", "entities"]
+
+
+def flat(event: Event) -> dict[str, Any]:
+    """One event as a flat row, for tables and CSV."""
+    data = event.to_dict()
+    when = data.pop("when")
+    data.update({
+        "when": when["edtf"], "when_text": when["text"], "when_edtf": when["edtf"],
+        "earliest": when["earliest"], "latest": when["latest"], "precision": when["precision"],
+    })
+    return data
+
+
+@main.command()
+@click.option("--type", "types", multiple=True, help="Only events of this type. Repeatable.")
+@click.option("--subject", "subjects", multiple=True, help="Only events about this entity slug. Repeatable.")
+@click.option("--doc", "documents", multiple=True, help="Only events from this document id. Repeatable.")
+@click.option("--since", help="Only events that may have happened on or after this date (event time).")
+@click.option("--until", help="Only events that may have happened by the end of this date (event time).")
+@click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@format_option(("table", "json", "csv", "ndjson"))
+@click.pass_context
+def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], documents: tuple[str, ...],
+        since: str | None, until: str | None, after: int | None, limit: int | None, fmt: str) -> None:
+    """Print stored events in sequence order.
+
+    \b
+    Example:
+        chronicle log --type model_release --since 2025-01 --until 2025-06
+        chronicle log --after 120 --format ndjson
+    """
+    store = store_from(ctx)
+    flt = LogFilter(after=after, types=types, subjects=subjects, documents=documents,
+                    since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
+    events = store.read(flt)
+    if fmt == "ndjson":
+        for line in ndjson_lines(e.to_dict() for e in events):
+            click.echo(line, nl=False)
+    elif fmt == "json":
+        items = [e.to_dict() for e in events]
+        click.echo(dumps({"schema": "chronicle.log/1", "basis": {"store_seq": store.head()}, "events": items}))
+    else:
+        rows = [flat(e) for e in events]
+        click.echo(render_rows(rows, LOG_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt), nl=False)
+
+
+@main.command()
+@click.argument("event_id")
+@format_option(("table", "json"))
+@click.pass_context
+def show(ctx: click.Context, event_id: str, fmt: str) -> None:
+    """Show one event with its evidence and its document.
+
+    \b
+    Example:
+        chronicle show deepseek-china-ai-2025:r1-release
+    """
+    store = store_from(ctx)
+    event = store.get(event_id)
+    document = store.document(event.document)
+    if fmt == "json":
+        click.echo(dumps({"schema": "chronicle.event/1", "event": event.to_dict(), "document": document.to_dict()}))
+        return
+    row = flat(event)
+    when = event.when
+    pairs = [
+        ("event", event.event_id), ("seq", event.seq), ("type", event.type), ("subject", event.subject),
+        ("entities", ", ".join(event.entities)), ("when", f"{when.text or '(context)'} → {when.edtf}"),
+        ("bounds", f"{row['earliest'] or '..'} – {row['latest'] or '..'} ({when.precision.value})"),
+        ("certainty", event.certainty),
+        *[(f"fact {k}", dumps(v, indent=None) if isinstance(v, dict) else v) for k, v in sorted(event.facts.items())],
+        ("quote", event.evidence.quote),
+        ("offsets", f"{event.evidence.start}–{event.evidence.end}" if event.evidence.start is not None else ""),
+        ("document", document.id), ("title", document.title), ("publisher", document.publisher),
+        ("published", document.dated.edtf + ("" if document.published else " (undated: window)")),
+        ("url", document.url), ("recorded", event.recorded_at),
+    ]
+    click.echo(render_rows([{"field": k, "value": v} for k, v in pairs], ["field", "value"], "table"), nl=False)

@@ -1,0 +1,148 @@
+"""Connecting to a store and keeping its schema current.
+
+The store is found from ``--db URL``, else ``$CHRONICLE_DB``, else
+``./chronicle.db``. A plain path means a SQLite file. Migrations run
+in-process through Alembic, with a configuration built in code, so an
+installed chronicle needs no ``alembic.ini``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from chronicle.errors import ConfigError
+
+DEFAULT_DB = "chronicle.db"
+# A writer waits this long for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT_S = 60.0
+
+
+def resolve_url(db: str | None = None) -> str:
+    """The store URL from the option, the environment or the default."""
+    value = db or os.environ.get("CHRONICLE_DB") or DEFAULT_DB
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().resolve())
+    if value.startswith(("postgresql://", "postgres://")):
+        # psycopg 3 is the driver chronicle ships with.
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and memory."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers go on while one writer appends; NORMAL sync is durable
+    # across application crashes in WAL mode (only an OS crash can lose the
+    # last commits, never corrupt the file).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    # pysqlite's own transaction handling is switched off (isolation_level
+    # None), so chronicle says BEGIN itself: IMMEDIATE for writers, which
+    # takes the write lock up front (waiting out the busy timeout) instead of
+    # failing with "database is locked" halfway through a transaction.
+    immediate = conn.info.pop("chronicle_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_engine(url: str) -> sa.Engine:
+    """An engine with chronicle's connection settings for the URL's backend."""
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise ConfigError(f"cannot read store URL {url!r}", "give a file path or a URL such as postgresql://user@host/db") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(url)
+        if path is not None and not path.parent.is_dir():
+            raise ConfigError(f"folder {path.parent} does not exist", "create it or point --db elsewhere")
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "isolation_level": None},
+        )
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if backend == "postgresql":
+        return sa.create_engine(url, pool_pre_ping=True)
+    raise ConfigError(f"unsupported database {backend!r} in {url!r}", "use a SQLite file or a postgresql:// URL")
+
+
+def write_begin(conn: sa.Connection) -> None:
+    """Mark the next transaction on ``conn`` as a writer's (SQLite: IMMEDIATE)."""
+    if conn.dialect.name == "sqlite":
+        conn.info["chronicle_immediate"] = True
+
+
+def migrations_dir() -> Path:
+    """Where the migration scripts are: inside the installed package, or the repository."""
+    packaged = Path(__file__).resolve().parent / "migrations"
+    if (packaged / "env.py").is_file():
+        return packaged
+    source = Path(__file__).resolve().parents[2] / "migrations"
+    if (source / "env.py").is_file():
+        return source
+    raise ConfigError("chronicle's migrations are missing from this installation", "reinstall chronicle")
+
+
+def alembic_config(connection: sa.Connection | None = None, stdout: io.TextIOBase | None = None) -> Config:
+    cfg = Config(stdout=stdout) if stdout is not None else Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+    """Migrate the store to ``revision`` (the latest by default)."""
+    with engine.connect() as conn:
+        write_begin(conn)
+        with conn.begin():
+            command.upgrade(alembic_config(conn), revision)
+
+
+def ensure_current(engine: sa.Engine) -> None:
+    """Migrate on first use; a no-op when the store is already at head."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+
+
+def history() -> list[dict[str, str | None]]:
+    """Every migration, newest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [
+        {"revision": rev.revision, "down_revision": str(rev.down_revision) if rev.down_revision else None,
+         "message": (rev.doc or "").strip().splitlines()[0] if rev.doc else ""}
+        for rev in script.walk_revisions()
+    ]

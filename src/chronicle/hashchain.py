@@ -1,0 +1,51 @@
+"""The hash chain over the log.
+
+Each stored event's ``hash`` is the SHA-256 of the previous event's hash and
+the event's own row, in canonical JSON. Editing, removing or reordering any
+stored row breaks the chain from that row on, and ``chronicle verify`` names
+the first row where it breaks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+GENESIS = "0" * 64
+
+#: The columns a hash covers, in order: everything but the hash itself.
+HASHED_COLUMNS = (
+    "seq", "event_id", "stream", "stream_version", "type", "schema_version",
+    "when_text", "when_edtf", "earliest", "latest", "precision", "qualifier", "anchor",
+    "certainty", "entities", "facts", "document_id", "quote", "quote_start", "quote_end",
+    "known_from", "recorded_at",
+)
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON with sorted keys and no spaces: the same value always gives the same text."""
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def utc_iso(moment: datetime) -> str:
+    """A timestamp as UTC ISO text; naive values (SQLite) are already UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return utc_iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
+    """The hash of one row, chained on the previous row's hash."""
+    payload = canonical_json([prev_hash, *(_plain(row[name]) for name in HASHED_COLUMNS)])
+    return hashlib.sha256(payload.encode()).hexdigest()

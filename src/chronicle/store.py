@@ -1,0 +1,462 @@
+"""The append-only event store: append and read, nothing else.
+
+Appends are all-or-nothing per batch and serialised by a write lock (SQLite:
+``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock), so the
+global sequence is gap-free and commits in sequence order: a follower reading
+``after=N`` can never miss an event that commits late.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from chronicle import database
+from chronicle.errors import ConflictError, NotFoundError, StoreError
+from chronicle.events import Document, Entity, Event, Evidence, upcast
+from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
+from chronicle.hashchain import GENESIS, canonical_json, row_hash
+from chronicle.tables import documents as documents_t
+from chronicle.tables import entities as entities_t
+from chronicle.tables import events as events_t
+
+# Any constant will do; it names chronicle's append lock among advisory locks.
+PG_APPEND_LOCK = 0x6368726F6E  # "chron"
+# Rows per executemany / IN (...) chunk: well under SQLite's bound-parameter limit.
+CHUNK = 500
+
+#: Fields compared when an event id arrives again; a difference is a refusal.
+COMPARED_FIELDS = (
+    "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
+    "precision", "qualifier", "anchor", "certainty", "entities", "facts", "document_id",
+    "quote", "quote_start", "quote_end",
+)
+DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An event (or document) the store would not take, and why."""
+
+    event_id: str
+    reason: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class AppendResult:
+    """What one append did: every event is appended, already present or refused."""
+
+    appended: list[str] = field(default_factory=list)
+    present: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    first_seq: int | None = None
+    last_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _document_row(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "publisher": doc.publisher,
+        "url": doc.url,
+        "kind": doc.kind,
+        "published": canonical_json(doc.published.to_dict()) if doc.published else None,
+        "window": canonical_json(doc.window.to_dict()) if doc.window else None,
+        "known_from": doc.known_from,
+        "sha256": doc.sha256,
+        "text_name": doc.text_name,
+    }
+
+
+def _document_from_row(row: Mapping[str, Any]) -> Document:
+    return Document(
+        id=row["id"],
+        title=row["title"],
+        publisher=row["publisher"],
+        url=row["url"],
+        kind=row["kind"],
+        published=FuzzyDate.from_dict(json.loads(row["published"])) if row["published"] else None,
+        window=FuzzyDate.from_dict(json.loads(row["window"])) if row["window"] else None,
+        sha256=row["sha256"],
+        text_name=row["text_name"],
+    )
+
+
+def _event_row(event: Event, known_from: date | None) -> dict[str, Any]:
+    when = event.when
+    return {
+        "event_id": event.event_id,
+        "stream": event.subject,
+        "type": event.type,
+        "schema_version": event.schema_version,
+        "when_text": when.text,
+        "when_edtf": when.edtf,
+        "earliest": when.earliest,
+        "latest": when.latest,
+        "precision": when.precision.value,
+        "qualifier": when.qualifier.value,
+        "anchor": when.anchor.value,
+        "certainty": event.certainty,
+        "entities": canonical_json(list(event.entities)),
+        "facts": canonical_json(dict(event.facts)),
+        "document_id": event.evidence.document,
+        "quote": event.evidence.quote,
+        "quote_start": event.evidence.start,
+        "quote_end": event.evidence.end,
+        "known_from": known_from,
+    }
+
+
+def event_from_row(row: Mapping[str, Any]) -> Event:
+    """Rebuild a domain event from a stored row, upcasting old payload versions."""
+    when = FuzzyDate(
+        text=row["when_text"],
+        edtf=row["when_edtf"],
+        earliest=row["earliest"],
+        latest=row["latest"],
+        precision=Precision(row["precision"]),
+        qualifier=Qualifier(row["qualifier"]),
+        anchor=Anchor(row["anchor"]),
+    )
+    facts, version = upcast(row["type"], row["schema_version"], json.loads(row["facts"]))
+    recorded = row["recorded_at"]
+    if recorded is not None and recorded.tzinfo is None:
+        recorded = recorded.replace(tzinfo=timezone.utc)
+    return Event(
+        event_id=row["event_id"],
+        type=row["type"],
+        subject=row["stream"],
+        when=when,
+        certainty=row["certainty"],
+        evidence=Evidence(row["document_id"], row["quote"], row["quote_start"], row["quote_end"]),
+        facts=facts,
+        entities=tuple(json.loads(row["entities"])),
+        schema_version=version,
+        seq=row["seq"],
+        stream_version=row["stream_version"],
+        recorded_at=recorded,
+    )
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which events a read returns. Every value reaches SQL as a bound parameter."""
+
+    after: int | None = None
+    at_seq: int | None = None
+    types: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    known_at: date | None = None
+    limit: int | None = None
+
+    def where(self) -> list[sa.ColumnElement[bool]]:
+        c = events_t.c
+        clauses: list[sa.ColumnElement[bool]] = []
+        if self.after is not None:
+            clauses.append(c.seq > self.after)
+        if self.at_seq is not None:
+            clauses.append(c.seq <= self.at_seq)
+        if self.types:
+            clauses.append(c.type.in_(self.types))
+        if self.subjects:
+            clauses.append(c.stream.in_(self.subjects))
+        if self.documents:
+            clauses.append(c.document_id.in_(self.documents))
+        # Event time: keep what may overlap [since, until] (open bounds overlap everything).
+        if self.since is not None:
+            clauses.append(sa.or_(c.latest.is_(None), c.latest >= self.since))
+        if self.until is not None:
+            clauses.append(sa.or_(c.earliest.is_(None), c.earliest <= self.until))
+        if self.known_at is not None:
+            clauses.append(c.known_from <= self.known_at)
+        return clauses
+
+
+class Store:
+    """An event store on one database. Build it with :func:`open_store`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -----------------------------------------------------------------
+
+    def _write_connection(self) -> sa.Connection:
+        conn = self.engine.connect()
+        database.write_begin(conn)
+        return conn
+
+    def _lock(self, conn: sa.Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            # Held to commit: appends commit one after another, in seq order.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_APPEND_LOCK})
+
+    def put_entities(self, items: Iterable[Entity]) -> tuple[int, int]:
+        """Add new entities and refresh changed ones; returns (added, changed).
+
+        Entities are reference data (names, aliases, attributes), not claims,
+        so they may be refreshed; the claims about them live in the log.
+        """
+        wanted = {e.slug: e for e in items}
+        added = changed = 0
+        with self._write_connection() as conn, conn.begin():
+            existing: dict[str, Any] = {}
+            for chunk in _chunks(sorted(wanted)):
+                for row in conn.execute(sa.select(entities_t).where(entities_t.c.slug.in_(chunk))).mappings():
+                    existing[row["slug"]] = row
+            now = _now()
+            for slug, entity in sorted(wanted.items()):
+                values = {
+                    "kind": entity.kind, "name": entity.name,
+                    "aliases": canonical_json(list(entity.aliases)), "country": entity.country,
+                    "org": entity.org, "family": entity.family,
+                }
+                old = existing.get(slug)
+                if old is None:
+                    conn.execute(entities_t.insert().values(slug=slug, updated_at=now, **values))
+                    added += 1
+                elif any(old[k] != v for k, v in values.items()):
+                    conn.execute(
+                        entities_t.update().where(entities_t.c.slug == slug).values(updated_at=now, **values)
+                    )
+                    changed += 1
+        return added, changed
+
+    def append(
+        self,
+        events: Sequence[Event],
+        *,
+        document: Document | None = None,
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> AppendResult:
+        """Append a batch, all or nothing.
+
+        An event id already stored with the same content is reported as
+        present; with different content the whole batch is refused and the
+        refusal names the differing fields. ``expected_versions`` maps a
+        stream to the version the caller last saw (0 for a new stream); any
+        mismatch raises :class:`ConflictError` and appends nothing.
+        """
+        result = AppendResult()
+        with self._write_connection() as conn:
+            with conn.begin() as tx:
+                self._lock(conn)
+                self._put_document(conn, document, result)
+                if result.refused:
+                    tx.rollback()
+                    return result
+                fresh = self._sort_out(conn, events, result)
+                if result.refused:
+                    # All or nothing: a refused event keeps the whole batch out.
+                    result.appended.clear()
+                    tx.rollback()
+                    return result
+                if fresh or expected_versions:
+                    self._insert(conn, fresh, expected_versions or {}, result)
+        return result
+
+    def _put_document(self, conn: sa.Connection, document: Document | None, result: AppendResult) -> None:
+        if document is None:
+            return
+        row = _document_row(document)
+        old = conn.execute(sa.select(documents_t).where(documents_t.c.id == document.id)).mappings().first()
+        if old is None:
+            conn.execute(documents_t.insert().values(recorded_at=_now(), **row))
+            return
+        differ = tuple(f for f in DOCUMENT_FIELDS if old[f] != row[f])
+        if differ:
+            result.refused.append(
+                Refusal(f"document {document.id}", "already stored with other content", differ)
+            )
+
+    def _sort_out(self, conn: sa.Connection, events: Sequence[Event], result: AppendResult) -> list[dict[str, Any]]:
+        """Split a batch into rows to insert, events already present and refusals."""
+        rows: dict[str, dict[str, Any]] = {}
+        for event in events:
+            row = _event_row(event, None)
+            previous = rows.get(event.event_id)
+            if previous is not None:
+                differ = tuple(f for f in COMPARED_FIELDS if previous[f] != row[f])
+                if differ:
+                    result.refused.append(Refusal(event.event_id, "given twice with different content", differ))
+                continue
+            rows[event.event_id] = row
+        # Knowledge time comes from the document, stored beside each event so
+        # that --known-at filters without a join.
+        doc_ids = sorted({r["document_id"] for r in rows.values()})
+        known: dict[str, Any] = {}
+        for chunk in _chunks(doc_ids):
+            query = sa.select(documents_t.c.id, documents_t.c.known_from).where(documents_t.c.id.in_(chunk))
+            known.update({r.id: r.known_from for r in conn.execute(query)})
+        for row in rows.values():
+            if row["document_id"] in known:
+                row["known_from"] = known[row["document_id"]]
+            else:
+                result.refused.append(
+                    Refusal(row["event_id"], f"document {row['document_id']} is not in the store", ("document_id",))
+                )
+        stored: dict[str, Mapping[str, Any]] = {}
+        for chunk in _chunks(list(rows)):
+            for old in conn.execute(sa.select(events_t).where(events_t.c.event_id.in_(chunk))).mappings():
+                stored[old["event_id"]] = old
+        fresh = []
+        for event_id, row in rows.items():
+            old = stored.get(event_id)
+            if old is None:
+                fresh.append(row)
+                continue
+            differ = tuple(f for f in COMPARED_FIELDS if old[f] != row[f])
+            if differ:
+                result.refused.append(
+                    Refusal(event_id, "already stored with other content (a correction is a new event)", differ)
+                )
+            else:
+                result.present.append(event_id)
+        return fresh
+
+    def _insert(
+        self, conn: sa.Connection, rows: list[dict[str, Any]], expected: Mapping[str, int], result: AppendResult
+    ) -> None:
+        streams = sorted({r["stream"] for r in rows} | set(expected))
+        versions: dict[str, int] = {s: 0 for s in streams}
+        for chunk in _chunks(streams):
+            query = (
+                sa.select(events_t.c.stream, sa.func.max(events_t.c.stream_version))
+                .where(events_t.c.stream.in_(chunk))
+                .group_by(events_t.c.stream)
+            )
+            versions.update({stream: version for stream, version in conn.execute(query)})
+        for stream, version in sorted(expected.items()):
+            if versions[stream] != version:
+                raise ConflictError(
+                    f"stream {stream} is at version {versions[stream]}, not the expected {version}; nothing was appended",
+                    "read the stream again and retry with its current version",
+                )
+        last = conn.execute(
+            sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+        ).first()
+        seq, prev = (last.seq, last.hash) if last is not None else (0, GENESIS)
+        now = _now()
+        for row in rows:
+            seq += 1
+            versions[row["stream"]] += 1
+            row["seq"] = seq
+            row["stream_version"] = versions[row["stream"]]
+            row["recorded_at"] = now
+            row["prev_hash"] = prev
+            prev = row["hash"] = row_hash(prev, row)
+            result.appended.append(row["event_id"])
+        for chunk in _chunks(rows, 2000):
+            conn.execute(events_t.insert(), list(chunk))
+        if rows:
+            result.first_seq, result.last_seq = rows[0]["seq"], rows[-1]["seq"]
+
+    # -- reading -----------------------------------------------------------------
+
+    def head(self) -> int:
+        """The sequence number of the newest event (0 for an empty store)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
+
+    def read(self, flt: LogFilter | None = None) -> Iterator[Event]:
+        """Events in sequence order, streamed from the database."""
+        flt = flt or LogFilter()
+        query = sa.select(events_t).where(*flt.where()).order_by(events_t.c.seq)
+        if flt.limit is not None:
+            query = query.limit(flt.limit)
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
+            for row in result.mappings():
+                yield event_from_row(row)
+
+    def get(self, event_id: str) -> Event:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(events_t).where(events_t.c.event_id == event_id)).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no event {event_id!r} in the store", "list event ids with `chronicle log`")
+        return event_from_row(row)
+
+    def document(self, document_id: str) -> Document:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(documents_t).where(documents_t.c.id == document_id)).mappings().first()
+        if row is None:
+            raise NotFoundError(f"no document {document_id!r} in the store", "list documents with `chronicle sources`")
+        return _document_from_row(row)
+
+    def documents(self) -> list[Document]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(documents_t).order_by(documents_t.c.id)).mappings().all()
+        return [_document_from_row(r) for r in rows]
+
+    def document_counts(self) -> dict[str, dict[str, int]]:
+        """Events per document and type."""
+        query = sa.select(events_t.c.document_id, events_t.c.type, sa.func.count()).group_by(
+            events_t.c.document_id, events_t.c.type
+        )
+        counts: dict[str, dict[str, int]] = {}
+        with self.engine.connect() as conn:
+            for doc, kind, n in conn.execute(query):
+                counts.setdefault(doc, {})[kind] = int(n)
+        return counts
+
+    def entities(self) -> list[Entity]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(entities_t).order_by(entities_t.c.slug)).mappings().all()
+        return [
+            Entity(
+                slug=r["slug"], kind=r["kind"], name=r["name"], aliases=tuple(json.loads(r["aliases"])),
+                country=r["country"], org=r["org"], family=r["family"],
+            )
+            for r in rows
+        ]
+
+
+def open_store(db: str | None = None, *, create: bool = True) -> Store:
+    """Open (and on first use create and migrate) the store at ``db``.
+
+    With ``create=False`` a missing SQLite file is an error instead of a new
+    empty store: read commands never create anything.
+    """
+    url = database.resolve_url(db)
+    path = database.sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise StoreError(f"no store at {path}", "ingest events first (`chronicle ingest events/`) or pass --db")
+    engine = database.create_engine(url)
+    try:
+        database.ensure_current(engine)
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from exc
+    return Store(engine)

@@ -1,0 +1,92 @@
+"""The schema, as SQLAlchemy Core tables.
+
+This is the one definition of the schema that Alembic's migrations must match
+(`alembic check` compares them); the database itself is only ever built by the
+migrations, never by ``create_all``. Column types are chosen to behave the
+same on SQLite and PostgreSQL: JSON is stored as canonical text, so the bytes
+we hash are the bytes we read back.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SEQ_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+documents = sa.Table(
+    "documents",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("publisher", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("kind", sa.String(20), nullable=False),
+    # The publication date (or, for an undated document, its derived window)
+    # as a fuzzy date in canonical JSON; `known_from` is its latest day: the
+    # first day by which the document was surely public (knowledge time).
+    sa.Column("published", sa.Text),
+    sa.Column("window", sa.Text),
+    sa.Column("known_from", sa.Date),
+    sa.Column("sha256", sa.String(64)),
+    sa.Column("text_name", sa.Text),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+entities = sa.Table(
+    "entities",
+    metadata,
+    sa.Column("slug", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("aliases", sa.Text, nullable=False),
+    sa.Column("country", sa.String(8)),
+    sa.Column("org", sa.String(200)),
+    sa.Column("family", sa.String(200)),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    # Global, gap-free sequence: assigned by the store under a write lock,
+    # never by the database, so a rolled-back append leaves no hole.
+    # (INTEGER on SQLite so that it is the rowid itself, not a second index.)
+    sa.Column("seq", SEQ_TYPE, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.String(300), nullable=False),
+    sa.Column("stream", sa.String(200), nullable=False),
+    sa.Column("stream_version", sa.Integer, nullable=False),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("schema_version", sa.Integer, nullable=False),
+    sa.Column("when_text", sa.Text, nullable=False),
+    sa.Column("when_edtf", sa.String(100), nullable=False),
+    sa.Column("earliest", sa.Date),
+    sa.Column("latest", sa.Date),
+    sa.Column("precision", sa.String(20), nullable=False),
+    sa.Column("qualifier", sa.String(30), nullable=False),
+    sa.Column("anchor", sa.String(20), nullable=False),
+    sa.Column("certainty", sa.String(20), nullable=False),
+    sa.Column("entities", sa.Text, nullable=False),
+    sa.Column("facts", sa.Text, nullable=False),
+    sa.Column("document_id", sa.String(200), sa.ForeignKey("documents.id"), nullable=False),
+    sa.Column("quote", sa.Text, nullable=False),
+    sa.Column("quote_start", sa.Integer),
+    sa.Column("quote_end", sa.Integer),
+    sa.Column("known_from", sa.Date),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("event_id"),
+    sa.UniqueConstraint("stream", "stream_version"),
+    sa.Index(None, "document_id"),
+    sa.Index(None, "type"),
+)

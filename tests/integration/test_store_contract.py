@@ -1,0 +1,180 @@
+"""The store's contract, on every backend: append-only, idempotent, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from builders import doc, event
+
+from chronicle.errors import ConflictError
+from chronicle.fuzzydate import parse
+from chronicle.store import LogFilter, Store
+from chronicle.verify import verify
+
+
+def test_append_then_read_back_everything(store: Store) -> None:
+    first = event("r1", facts={"parameters": {"value": 671000000000, "unit": "params", "op": "="}},
+                  entities=("deepseek",))
+    result = store.append([first, event("v3", subject="deepseek-v3")], document=doc())
+    assert result.appended == ["doc-a:r1", "doc-a:v3"]
+    assert (result.present, result.refused, result.first_seq, result.last_seq) == ([], [], 1, 2)
+    stored = list(store.read())
+    assert [(e.seq, e.event_id, e.stream_version) for e in stored] == [(1, "doc-a:r1", 1), (2, "doc-a:v3", 1)]
+    assert replace(stored[0], seq=None, stream_version=None, recorded_at=None) == first
+    assert store.head() == 2
+
+
+def test_appending_the_same_event_again_is_a_no_op(store: Store) -> None:
+    store.append([event("r1")], document=doc())
+    again = store.append([event("r1"), event("r2")], document=doc())
+    assert (again.appended, again.present) == (["doc-a:r2"], ["doc-a:r1"])
+    assert [e.event_id for e in store.read()] == ["doc-a:r1", "doc-a:r2"]
+
+
+def test_same_id_with_other_content_is_refused_naming_the_fields(store: Store) -> None:
+    store.append([event("r1", when="2025-01")], document=doc())
+    changed = event("r1", when="2025-02", quote="another quote")
+    result = store.append([event("new-one"), changed], document=doc())
+    assert result.appended == []
+    [refusal] = result.refused
+    assert refusal.event_id == "doc-a:r1"
+    assert set(refusal.fields) == {"when_text", "when_edtf", "earliest", "latest", "quote"}
+    # All or nothing: the good event in the same batch was not appended either.
+    assert [e.event_id for e in store.read()] == ["doc-a:r1"]
+
+
+def test_a_document_with_other_content_is_refused(store: Store) -> None:
+    store.append([], document=doc())
+    result = store.append([event("r1")], document=doc(title="Another title"))
+    assert [(r.event_id, r.fields) for r in result.refused] == [("document doc-a", ("title",))]
+    assert store.head() == 0
+
+
+def test_an_event_whose_document_is_missing_is_refused(store: Store) -> None:
+    result = store.append([event("r1", document="nowhere")])
+    assert [(r.event_id, r.reason) for r in result.refused] == [
+        ("nowhere:r1", "document nowhere is not in the store")
+    ]
+    assert store.head() == 0
+
+
+def test_stream_versions_count_per_subject(store: Store) -> None:
+    store.append([event("a"), event("b", subject="qwen"), event("c")], document=doc())
+    versions = [(e.subject, e.stream_version) for e in store.read()]
+    assert versions == [("deepseek-r1", 1), ("qwen", 1), ("deepseek-r1", 2)]
+
+
+def test_expected_version_guards_a_stream(store: Store) -> None:
+    store.append([event("a")], document=doc())
+    store.append([event("b")], expected_versions={"deepseek-r1": 1, "qwen": 0})
+    with pytest.raises(ConflictError, match="stream deepseek-r1 is at version 2, not the expected 1"):
+        store.append([event("c")], expected_versions={"deepseek-r1": 1})
+    assert store.head() == 2
+
+
+def test_read_filters(store: Store) -> None:
+    store.append([], document=doc("old", published="2025-03-01"))
+    store.append([event("a", document="old", when="2025-01")])
+    store.append([
+        event("b", when="2025-06", type="funding", subject="moonshot"),
+        event("c", when="2025-38"),
+        event("d", when="../2024-09"),
+    ], document=doc())
+
+    def ids(**kw: object) -> list[str]:
+        return [e.event_id for e in store.read(LogFilter(**kw))]  # type: ignore[arg-type]
+
+    assert ids(types=("funding",)) == ["doc-a:b"]
+    assert ids(subjects=("deepseek-r1",), after=1) == ["doc-a:c", "doc-a:d"]
+    assert ids(documents=("old",)) == ["old:a"]
+    assert ids(since=date(2025, 7, 1)) == ["doc-a:c"]
+    assert ids(until=date(2024, 12, 31)) == ["doc-a:d"]
+    assert ids(known_at=date(2025, 12, 31)) == ["old:a"]
+    assert ids(at_seq=2, limit=1) == ["old:a"]
+
+
+def test_hostile_filter_values_are_only_data(store: Store) -> None:
+    store.append([event("a")], document=doc())
+    hostile = "x' OR '1'='1"
+    assert list(store.read(LogFilter(types=(hostile,), subjects=(hostile,), documents=(hostile,)))) == []
+    with pytest.raises(Exception, match="no event"):
+        store.get(hostile)
+    assert store.head() == 1
+
+
+def _raw(store: Store, sql: str) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(sql)
+
+
+@pytest.mark.parametrize("sql", ["UPDATE events SET quote = 'changed'", "DELETE FROM events",
+                                 "UPDATE documents SET title = 'x'"])
+def test_the_database_refuses_to_change_the_log(store: Store, sql: str) -> None:
+    store.append([event("a")], document=doc())
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        _raw(store, sql)
+    assert [e.evidence.quote for e in store.read()] == ["quote for a"]
+
+
+def _drop_triggers(store: Store) -> None:
+    if store.dialect == "sqlite":
+        _raw(store, "DROP TRIGGER events_refuse_update")
+        _raw(store, "DROP TRIGGER events_refuse_delete")
+    else:
+        _raw(store, "DROP TRIGGER events_refuse_change ON events")
+
+
+def _three(store: Store) -> None:
+    store.append([event("a"), event("b"), event("c")], document=doc())
+
+
+def test_verify_passes_on_an_intact_log(store: Store) -> None:
+    _three(store)
+    report = verify(store)
+    assert (report.ok, report.events, report.head_seq) == (True, 3, 3)
+
+
+def test_verify_names_an_edited_row(store: Store) -> None:
+    _three(store)
+    _drop_triggers(store)
+    _raw(store, "UPDATE events SET quote = 'forged' WHERE seq = 2")
+    report = verify(store)
+    assert not report.ok
+    assert report.bad_seq == 2
+    assert report.problem == "seq 2 (doc-a:b) was edited: its contents do not match its hash"
+
+
+def test_verify_names_a_deleted_row(store: Store) -> None:
+    _three(store)
+    _drop_triggers(store)
+    _raw(store, "DELETE FROM events WHERE seq = 2")
+    report = verify(store)
+    assert (report.ok, report.bad_seq) == (False, 2)
+    assert report.problem == "the sequence has a hole: seq 2 missing before seq 3 (doc-a:c)"
+
+
+def test_verify_names_a_replaced_row(store: Store) -> None:
+    _three(store)
+    _drop_triggers(store)
+    # Rewrite row 2 with a self-consistent hash: only the chain link gives it away.
+    from chronicle.hashchain import row_hash
+    with store.engine.begin() as conn:
+        row = dict(conn.execute(sa.text("SELECT * FROM events WHERE seq = 2")).mappings().one())
+        row["quote"] = "forged"
+        row["prev_hash"] = "f" * 64
+        conn.execute(sa.text("UPDATE events SET quote = :q, prev_hash = :p, hash = :h WHERE seq = 2"),
+                     {"q": row["quote"], "p": row["prev_hash"], "h": row_hash(row["prev_hash"], row)})
+    report = verify(store)
+    assert report.bad_seq == 2
+    assert "prev_hash differs" in (report.problem or "")
+
+
+def test_context_dates_and_open_bounds_round_trip(store: Store) -> None:
+    e = replace(event("a"), when=parse("../2024-09"))
+    store.append([e], document=doc())
+    [back] = store.read()
+    assert back.when == e.when
+    assert (back.when.earliest, back.when.latest) == (None, date(2024, 9, 30))

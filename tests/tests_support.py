@@ -1,0 +1,65 @@
+"""A small corpus on disk, shared by the CLI and packaging tests."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+TEXT = "Hello. DeepSeek released R1 in January 2025, it said. Qwen passed 700 million downloads.\n"
+ENTITIES = """\
+entities:
+  - slug: deepseek
+    kind: org
+    name: DeepSeek
+    country: CN
+  - slug: deepseek-r1
+    kind: model
+    name: DeepSeek-R1
+    aliases: [R1]
+    org: deepseek
+  - slug: alibaba
+    kind: org
+    name: Alibaba
+    country: CN
+  - slug: qwen
+    kind: model-family
+    name: Qwen
+    org: alibaba
+"""
+EVENTS = """\
+document:
+  id: test-doc
+  title: A test article
+  publisher: Test Publisher
+  url: https://example.org/a
+  published: 2026-01-21
+  kind: news
+  text: doc.txt
+  sha256: {sha}
+events:
+  - id: r1-release
+    type: model_release
+    subject: deepseek-r1
+    entities: [deepseek]
+    when: {{text: "in January 2025", edtf: "2025-01"}}
+    facts:
+      openness: open-weight
+    quote: "DeepSeek released R1 in January 2025"
+  - id: qwen-downloads
+    type: downloads
+    subject: qwen
+    facts:
+      downloads: {{value: 700000000, unit: count, op: ">"}}
+    quote: "Qwen passed 700 million downloads"
+"""
+
+
+
+def copy_corpus(folder: Path) -> Path:
+    """Write one document's text, its events file and entities.yaml into ``folder``."""
+    folder.mkdir(parents=True)
+    (folder / "doc.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "entities.yaml").write_text(ENTITIES, encoding="utf-8")
+    sha = hashlib.sha256(TEXT.encode()).hexdigest()
+    (folder / "test-doc.yaml").write_text(EVENTS.format(sha=sha), encoding="utf-8")
+    return folder
