@@ -1,0 +1,99 @@
+"""Conflicts: claims about the same subject and fact that disagree.
+
+Derived, never stored. Two claims from different documents disagree when
+their values differ — for facts that change over time (downloads,
+valuations), only when their dates overlap and they measure the same thing —
+or, for releases, when their date intervals do not overlap. A ``claim_ranked``
+event settles a conflict: a preferred claim, or all rivals but one deprecated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chronicle.events import CORRECTION_TYPES, FACTS, Event
+from chronicle.projections.models import RELEASE_TYPES
+from chronicle.projections.series import CONTEXT_FACTS
+from chronicle.projections.values import display
+
+#: Facts that qualify a claim rather than make one.
+NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"status", "reason", "target", "rank_value", "replacement"}
+RELEASE_DATE = "release date"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    subject: str
+    fact: str
+    claims: tuple[dict[str, Any], ...]
+    settled: bool
+    settled_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "fact": self.fact, "claims": list(self.claims),
+                "settled": self.settled, "settled_by": list(self.settled_by)}
+
+
+def _claim(event: Event, value: Any, ranks: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    rank = ranks.get(event.event_id)
+    return {
+        "event": event.event_id, "value": value, "display": display(value), "document": event.document,
+        "quote": event.evidence.quote, "when": event.when.edtf,
+        "rank": rank[0] if rank else "normal", "rank_reason": rank[1] if rank else None,
+    }
+
+
+def _context(event: Event) -> tuple[Any, ...]:
+    return tuple(str(event.facts.get(f)) for f in CONTEXT_FACTS)
+
+
+def _disagree(fact: str, a: tuple[Event, Any], b: tuple[Event, Any]) -> bool:
+    (ea, va), (eb, vb) = a, b
+    if ea.document == eb.document:
+        return False
+    if fact == RELEASE_DATE:
+        return not ea.when.overlaps(eb.when)
+    if va == vb:
+        return False
+    spec = FACTS.get(fact)
+    if spec is not None and spec.series:
+        return ea.when.overlaps(eb.when) and _context(ea) == _context(eb)
+    return True
+
+
+def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]) -> list[Conflict]:
+    """Every set of disagreeing claims, grouped by subject and fact, in a stable order."""
+    groups: dict[tuple[str, str], list[tuple[Event, Any]]] = {}
+    for event in events:
+        if event.type in CORRECTION_TYPES:
+            continue
+        for fact, value in event.facts.items():
+            if fact not in NOT_CLAIMS:
+                groups.setdefault((event.subject, fact), []).append((event, value))
+        if event.type in RELEASE_TYPES:
+            groups.setdefault((event.subject, RELEASE_DATE), []).append((event, event.when.edtf))
+    found = []
+    for (subject, fact), items in sorted(groups.items()):
+        items.sort(key=lambda x: x[0].event_id)
+        involved: dict[str, tuple[Event, Any]] = {}
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                if _disagree(fact, a, b):
+                    involved[a[0].event_id] = a
+                    involved[b[0].event_id] = b
+        if not involved:
+            continue
+        claims = tuple(_claim(e, v, ranks) for e, v in (involved[k] for k in sorted(involved)))
+        preferred = tuple(c["event"] for c in claims if c["rank"] == "preferred")
+        standing = [c for c in claims if c["rank"] != "deprecated"]
+        settled = bool(preferred) or len(standing) <= 1
+        by = preferred or tuple(c["event"] for c in claims if c["rank"] == "deprecated") if settled else ()
+        found.append(Conflict(subject, fact, claims, settled, tuple(by)))
+    return found
+
+
+def conflicting_events(conflicts: Sequence[Conflict]) -> set[str]:
+    """Event ids that take part in an unsettled conflict."""
+    return {c["event"] for conflict in conflicts if not conflict.settled for c in conflict.claims}

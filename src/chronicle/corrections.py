@@ -1,0 +1,83 @@
+"""Corrections: retractions, supersessions and rankings, appended as new events.
+
+History is never edited. A correction is an event of its own, from a document
+of kind ``primary`` that stands for the analyst's decisions of one day, so
+that ``--known-at`` and ``--at-seq`` see exactly the corrections made by then.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from chronicle.errors import ChronicleError
+from chronicle.events import RANKS, Document, Event, Evidence, event_id
+from chronicle.fuzzydate import parse
+from chronicle.store import AppendResult, Store
+
+
+@dataclass
+class Corrections:
+    """What the correction events in a log say, latest decision first."""
+
+    retracted: dict[str, str] = field(default_factory=dict)  # event id -> reason
+    ranks: dict[str, tuple[str, str]] = field(default_factory=dict)  # event id -> (rank, reason)
+
+
+def read_corrections(events: Iterable[Event]) -> Corrections:
+    """Fold correction events in sequence order; a later ranking replaces an earlier one."""
+    out = Corrections()
+    for event in sorted(events, key=lambda e: e.seq or 0):
+        facts = event.facts
+        if event.type == "event_retracted":
+            out.retracted[facts["target"]] = facts["reason"]
+        elif event.type == "event_superseded":
+            out.retracted[facts["target"]] = f"superseded by {facts['replacement']}: {facts['reason']}"
+        elif event.type == "claim_ranked":
+            out.ranks[facts["target"]] = (facts["rank_value"], facts["reason"])
+    return out
+
+
+def _document(day: date) -> Document:
+    return Document(
+        id=f"corrections-{day.isoformat()}", title=f"Analyst corrections of {day.isoformat()}",
+        publisher=None, url=None, published=parse(day.isoformat()), window=None, sha256=None,
+        text_name=None, kind="primary",
+    )
+
+
+def _append(store: Store, kind: str, target: str, reason: str, extra: Mapping[str, str], today: date | None) -> Event:
+    if not reason.strip():
+        raise ChronicleError("a correction needs a reason", "say why with --reason TEXT")
+    subject = store.get(target)  # raises a clear error for an unknown event
+    day = today or date.today()
+    doc = _document(day)
+    digest = hashlib.sha256(f"{kind}|{target}|{reason}|{sorted(extra.items())}".encode()).hexdigest()[:12]
+    event = Event(
+        event_id=event_id(doc.id, f"{kind.split('_')[-1]}-{digest}"),
+        type=kind,
+        subject=subject.subject,
+        when=parse(day.isoformat()),
+        certainty="reported",
+        evidence=Evidence(doc.id, reason.strip()),
+        facts={"target": target, "reason": reason.strip(), **extra},
+        entities=subject.entities,
+    )
+    result: AppendResult = store.append([event], document=doc)
+    if result.refused:
+        raise ChronicleError(f"the correction was refused: {result.refused[0].reason}")
+    return store.get(event.event_id)
+
+
+def retract(store: Store, target: str, reason: str, *, today: date | None = None) -> Event:
+    """Append an ``event_retracted``: the target disappears from answers, with the reason on record."""
+    return _append(store, "event_retracted", target, reason, {}, today)
+
+
+def rank(store: Store, target: str, value: str, reason: str, *, today: date | None = None) -> Event:
+    """Append a ``claim_ranked`` (preferred, normal or deprecated) for the target."""
+    if value not in RANKS:
+        raise ChronicleError(f"unknown rank {value!r}", f"use one of {', '.join(RANKS)}")
+    return _append(store, "claim_ranked", target, reason, {"rank_value": value}, today)

@@ -1,0 +1,214 @@
+"""The projection framework: named, versioned, deterministic folds.
+
+A projection folds events into a state keyed by row id. The state keeps
+every event that bears on a row, sorted in event-time order (fuzzy-date sort
+key, then sequence number), so folding the same events in any arrival order,
+all at once or a batch at a time, gives the same state, and therefore the
+same rows. Rows are derived from the state at a *basis* (cutoff, knowledge
+date, store sequence): each event is seen as a claim with a status at the
+cutoff, and each cell says which claims stand behind it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chronicle.events import Document, Entity, Event
+from chronicle.fuzzydate import Status, status
+
+HAPPENED, POSSIBLY, EXPECTED = "happened", "possibly", "expected"
+#: Stronger first: a row is as certain as its most certain source, never more.
+STATUS_ORDER = (HAPPENED, POSSIBLY, EXPECTED)
+STATUS_MARK = {HAPPENED: "●", POSSIBLY: "◐", EXPECTED: "○"}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What an answer was computed from; the same basis gives the same bytes."""
+
+    cutoff: date
+    cutoff_text: str
+    known_at: date | None
+    store_seq: int
+
+    def to_dict(self, versions: Mapping[str, int]) -> dict[str, Any]:
+        return {
+            "cutoff": self.cutoff.isoformat(),
+            "cutoff_text": self.cutoff_text,
+            "known_at": self.known_at.isoformat() if self.known_at else None,
+            "store_seq": self.store_seq,
+            "projection_versions": dict(sorted(versions.items())),
+        }
+
+
+@dataclass
+class Context:
+    """What projections may look up besides events: entities, documents, corrections."""
+
+    entities: Mapping[str, Entity]
+    documents: Mapping[str, Document]
+    retracted: Mapping[str, str] = field(default_factory=dict)  # event id -> reason
+    ranks: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # event id -> (rank, reason)
+
+    def country_of(self, slug: str | None) -> str | None:
+        entity = self.entities.get(slug or "")
+        if entity is None:
+            return None
+        if entity.country:
+            return entity.country
+        return self.country_of(entity.org) if entity.org and entity.org != slug else None
+
+    def org_of(self, slug: str) -> str | None:
+        entity = self.entities.get(slug)
+        return entity.org if entity else None
+
+    def name_of(self, slug: str | None) -> str:
+        entity = self.entities.get(slug or "")
+        return entity.name if entity else (slug or "")
+
+
+def claim_status(event: Event, cutoff: date) -> str | None:
+    """An event's status at the cutoff, or None when it has not happened yet.
+
+    Forecasts are never "happened": once their window has opened they are
+    "expected".
+    """
+    where = status(event.when, cutoff)
+    if where is Status.NOT_YET:
+        return None
+    if event.certainty == "forecast":
+        return EXPECTED
+    return HAPPENED if where is Status.HAPPENED else POSSIBLY
+
+
+def strongest(statuses: Iterable[str]) -> str:
+    found = set(statuses)
+    for s in STATUS_ORDER:
+        if s in found:
+            return s
+    return EXPECTED
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One event as seen at a basis."""
+
+    event: Event
+    status: str
+
+    def evidence(self) -> dict[str, Any]:
+        e = self.event
+        return {"event": e.event_id, "document": e.document, "quote": e.evidence.quote}
+
+
+def evidence_of(claims: Iterable[Claim]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for c in claims:
+        seen.setdefault(c.event.event_id, c.evidence())
+    return [seen[k] for k in sorted(seen)]
+
+
+def event_order(event: Event) -> tuple[Any, ...]:
+    return (event.when.sort_key(), event.seq or 0, event.event_id)
+
+
+class Projection:
+    """Base class: say which events a row is built from, and how rows are derived."""
+
+    name: str = ""
+    version: int = 1
+    title: str = ""
+    #: The row schema: the columns every row has, in display order.
+    columns: tuple[str, ...] = ()
+
+    def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        """The row ids an event bears on (empty: the projection ignores it)."""
+        raise NotImplementedError
+
+    def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
+        """One row from the claims that stand at the basis, in event-time order.
+
+        ``known`` are all the events behind the row that the basis may see,
+        whatever their date: a row can depend on what is not yet true (a
+        model's release that is still to come hides claims about the model).
+        """
+        raise NotImplementedError
+
+    def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: r["id"])
+
+
+class State:
+    """A projection's fold: row id -> the events behind it, in event-time order."""
+
+    def __init__(self, projection: Projection) -> None:
+        self.projection = projection
+        self.by_key: dict[str, list[tuple[tuple[Any, ...], Event]]] = {}
+        self.position = 0  # highest sequence number folded in
+
+    def apply(self, events: Iterable[Event], ctx: Context) -> None:
+        """Fold events in; order of arrival does not matter."""
+        for event in events:
+            for key in self.projection.keys(event, ctx):
+                bisect.insort(self.by_key.setdefault(key, []), (event_order(event), event), key=lambda x: x[0])
+            self.position = max(self.position, event.seq or 0)
+
+    def rows(self, basis: Basis, ctx: Context, include=None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+        """The projection's rows at ``basis``; ``include`` may drop events (filters)."""
+        out = []
+        for key, items in self.by_key.items():
+            claims, known = [], []
+            for _, event in items:
+                if event.event_id in ctx.retracted:
+                    continue
+                if basis.known_at is not None and not _known(event, ctx, basis.known_at):
+                    continue
+                if event.seq is not None and event.seq > basis.store_seq:
+                    continue
+                if include is not None and not include(event):
+                    continue
+                known.append(event)
+                st = claim_status(event, basis.cutoff)
+                if st is not None:
+                    claims.append(Claim(event, st))
+            if claims:
+                row = self.projection.derive(key, claims, known, ctx)
+                if row is not None:
+                    out.append(row)
+        return self.projection.sort_rows(out)
+
+
+def _known(event: Event, ctx: Context, known_at: date) -> bool:
+    doc = ctx.documents.get(event.document)
+    known_from = doc.known_from if doc else None
+    return known_from is not None and known_from <= known_at
+
+
+def cell(claims: Sequence[Claim], value_of, ctx: Context) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """A cell from the claims that give it a value.
+
+    Distinct values from different claims are all kept (and flagged as a
+    conflict) unless a ranking settles them: chronicle never picks a winner.
+    """
+    valued = [(c, value_of(c.event)) for c in claims]
+    valued = [(c, v) for c, v in valued if v is not None]
+    if not valued:
+        return None
+    ranked = [(c, v) for c, v in valued if ctx.ranks.get(c.event.event_id, ("normal",))[0] != "deprecated"]
+    preferred = [(c, v) for c, v in ranked if ctx.ranks.get(c.event.event_id, ("normal",))[0] == "preferred"]
+    pool = preferred or ranked or valued
+    distinct: list[Any] = []
+    for _, v in pool:
+        if v not in distinct:
+            distinct.append(v)
+    chosen = [(c, v) for c, v in pool]
+    return {
+        "value": distinct[0] if len(distinct) == 1 else distinct,
+        "conflict": len(distinct) > 1,
+        "status": strongest(c.status for c, _ in chosen),
+        "evidence": evidence_of(c for c, _ in chosen),
+    }

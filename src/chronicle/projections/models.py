@@ -1,0 +1,96 @@
+"""models: per model, its org and country, first release, openness, size and claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from chronicle.events import Event
+from chronicle.projections.base import Claim, Context, Projection, cell, evidence_of, strongest
+
+RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
+OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
+
+
+def _openness(event: Event) -> str | None:
+    facts = event.facts
+    if "openness" in facts:
+        return str(facts["openness"])
+    if "open_weights" in facts:
+        return "open-weight" if facts["open_weights"] else "closed"
+    return None
+
+
+def is_open(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and v.lower().startswith(OPEN_WORDS) for v in values)
+
+
+def _benchmark(event: Event) -> str | None:
+    facts = event.facts
+    parts = []
+    for fact, verb in (("matched_model", "matches"), ("outperformed_model", "beats")):
+        if fact in facts:
+            parts.append(f"{verb} {', '.join(facts[fact])}")
+    if "benchmark" in facts:
+        parts.append(f"on {facts['benchmark']}")
+    return " ".join(parts) or None
+
+
+class Models(Projection):
+    name = "models"
+    version = 1
+    title = "Models"
+    columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
+               "modalities", "benchmarks")
+
+    def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        entity = ctx.entities.get(event.subject)
+        return (event.subject,) if entity is not None and entity.kind == "model" else ()
+
+    def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
+        releases = [c for c in claims if c.event.type in RELEASE_TYPES]
+        # A model whose release is known but not yet due at the cutoff does not
+        # exist yet, whatever undated claims about it say.
+        if not releases and any(e.type in RELEASE_TYPES for e in known):
+            return None
+        basis = releases or list(claims)
+        org = ctx.org_of(key)
+        cells = {
+            "first_release": cell(releases[:1] + [c for c in releases[1:] if not c.event.when.overlaps(releases[0].event.when)],
+                                  lambda e: e.when.edtf, ctx) if releases else None,
+            "openness": cell(claims, _openness, ctx),
+            "license": cell(claims, lambda e: e.facts.get("license"), ctx),
+            "parameters": cell(claims, lambda e: e.facts.get("parameters"), ctx),
+            "modalities": cell(claims, lambda e: e.facts.get("modalities"), ctx),
+            "benchmarks": _all_values(claims, _benchmark),
+        }
+        row: dict[str, Any] = {
+            "id": key,
+            "name": ctx.name_of(key),
+            "org": org,
+            "org_name": ctx.name_of(org) if org else None,
+            "country": ctx.country_of(key),
+            "family": ctx.entities[key].family if key in ctx.entities else None,
+            "status": strongest(c.status for c in basis),
+            "evidence": evidence_of(claims),
+            "cells": {k: v for k, v in cells.items() if v is not None},
+        }
+        for name, value in row["cells"].items():
+            row[name] = value["value"]
+        row["open"] = is_open(row.get("openness"))
+        return row
+
+    def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (r.get("first_release") is None, str(r.get("first_release")), r["id"]))
+
+
+def _all_values(claims: Sequence[Claim], value_of) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
+    """A cell listing every distinct claim (benchmark claims add up; they do not replace)."""
+    found = [(c, value_of(c.event)) for c in claims]
+    found = [(c, v) for c, v in found if v]
+    if not found:
+        return None
+    values = sorted({v for _, v in found})
+    return {"value": values, "conflict": False, "status": strongest(c.status for c, _ in found),
+            "evidence": evidence_of(c for c, _ in found)}

@@ -1,0 +1,123 @@
+"""metrics, talent and timeline: projections with one row per claim."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.projections.base import Claim, Context, Projection, evidence_of
+from chronicle.projections.values import display
+
+#: The facts a metric measures, by event type.
+METRIC_FACTS: dict[str, tuple[str, ...]] = {
+    "downloads": ("downloads", "derivatives"),
+    "usage_share": ("share",),
+    "user_count": ("users",),
+    "price": ("price", "price_input", "price_output", "price_ratio"),
+    "training_cost": ("training_cost",),
+    "app_ranking": ("rank",),
+}
+#: Facts that say what a number measures; they travel with it.
+CONTEXT_FACTS = ("metric", "scope", "platform", "market", "product")
+
+
+def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
+    e = claim.event
+    return {
+        "id": e.event_id, "status": claim.status, "certainty": e.certainty,
+        "subject": e.subject, "subject_name": ctx.name_of(e.subject), "type": e.type,
+        "when": e.when.edtf, "when_text": e.when.text, "precision": e.when.precision.value,
+        "earliest": e.when.earliest.isoformat() if e.when.earliest else None,
+        "latest": e.when.latest.isoformat() if e.when.latest else None,
+        "document": e.document, "evidence": evidence_of([claim]), **extra,
+    }
+
+
+class Metrics(Projection):
+    name = "metrics"
+    version = 1
+    title = "Metrics"
+    columns = ("subject_name", "metric", "value", "context", "when", "document")
+
+    def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        return [f"{event.event_id}#{f}" for f in METRIC_FACTS.get(event.type, ()) if f in event.facts]
+
+    def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
+        claim = claims[0]
+        fact = key.rsplit("#", 1)[1]
+        context = {f: claim.event.facts[f] for f in CONTEXT_FACTS if f in claim.event.facts}
+        row = _claim_row(claim, ctx, metric=fact, raw=claim.event.facts[fact],
+                         value=display(claim.event.facts[fact]),
+                         context=", ".join(f"{k}: {v}" for k, v in sorted(context.items())))
+        row["id"] = key
+        return row
+
+    def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (r["subject"], r["metric"], r["earliest"] or "", r["latest"] or "~", r["id"]))
+
+
+def period_of(event: Event, by: str) -> str:
+    """The quarter, half or year an event falls in; a visible "unknown" row when it spans several."""
+    lo, hi = event.when.earliest, event.when.latest
+    if lo is None or hi is None:
+        year = (hi or lo)
+        return f"{year.year} or before (date open)" if year else "date unknown"
+    if lo.year != hi.year:
+        return f"{lo.year}–{hi.year} (year unknown)"
+    if by == "year":
+        return str(lo.year)
+    size = 3 if by == "quarter" else 6
+    label = "Q" if by == "quarter" else "H"
+    first, last = (lo.month - 1) // size + 1, (hi.month - 1) // size + 1
+    if first != last:
+        return f"{lo.year} ({by} unknown)"
+    return f"{lo.year}-{label}{first}"
+
+
+class Talent(Projection):
+    name = "talent"
+    version = 1
+    title = "Talent moves"
+    columns = ("period", "person", "from_org", "to_org", "role", "when")
+
+    def __init__(self, by: str = "quarter") -> None:
+        self.by = by
+
+    def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        return (event.event_id,) if event.type == "talent_move" else ()
+
+    def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
+        claim = claims[0]
+        facts = claim.event.facts
+        person = facts.get("person", claim.event.subject)
+        return _claim_row(
+            claim, ctx, period=period_of(claim.event, self.by), person=ctx.name_of(person),
+            from_org=ctx.name_of(facts.get("from_org")) if facts.get("from_org") else None,
+            to_org=ctx.name_of(facts.get("to_org")) if facts.get("to_org") else None,
+            role=facts.get("role"), count=facts.get("count"),
+        )
+
+    def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Known periods in order, then the rows whose period is unknown.
+        return sorted(rows, key=lambda r: ("unknown" in r["period"] or "open" in r["period"], r["period"],
+                                           r["earliest"] or "", r["id"]))
+
+
+class Timeline(Projection):
+    name = "timeline"
+    version = 1
+    title = "Timeline"
+    columns = ("when", "type", "subject_name", "certainty", "summary")
+
+    def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        return () if event.type in CORRECTION_TYPES else (event.event_id,)
+
+    def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
+        claim = claims[0]
+        facts = claim.event.facts
+        summary = "; ".join(f"{k} {display(v)}" for k, v in sorted(facts.items()))
+        return _claim_row(claim, ctx, facts=dict(facts), summary=summary, entities=list(claim.event.entities))
+
+    def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (r["earliest"] or "", r["latest"] or "~", r["id"]))

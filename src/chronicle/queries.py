@@ -1,0 +1,262 @@
+"""Read-only questions to the store: as-of, diff, conflicts, talent.
+
+Every answer carries its basis (cutoff, knowledge date, store sequence and
+projection versions), and the same basis always gives the same answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from chronicle.conflicts import Conflict, conflicting_events, find_conflicts
+from chronicle.corrections import read_corrections
+from chronicle.errors import ChronicleError
+from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.fuzzydate import parse_cutoff
+from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
+from chronicle.projections.base import claim_status
+from chronicle.projections.models import is_open
+from chronicle.projections.series import Talent
+from chronicle.store import LogFilter, Store
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Row filters of as-of and diff."""
+
+    country: str | None = None
+    open_only: bool = False
+    certain: bool = False
+
+    def keep(self, projection: str, row: dict[str, Any]) -> bool:
+        if self.certain and row.get("status") != "happened":
+            return False
+        if projection == "models":
+            if self.country and (row.get("country") or "").upper() != self.country.upper():
+                return False
+            if self.open_only and not is_open(row.get("openness")):
+                return False
+        elif projection in ("orgs",) and self.country:
+            return (row.get("country") or "").upper() == self.country.upper()
+        return True
+
+
+@dataclass
+class Loaded:
+    """The log as a basis may see it, folded into projection states."""
+
+    store_seq: int
+    ctx: Context
+    states: dict[str, State]
+    events: list[Event]
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _cutoff(text: str, option: str = "WHEN", today: date | None = None) -> date:
+    try:
+        return parse_cutoff(text, today=today)
+    except ChronicleError as exc:
+        raise ChronicleError(f"{option}: {exc.message}", exc.hint) from exc
+
+
+def load(store: Store, projections: Sequence[Projection], *, at_seq: int | None = None) -> Loaded:
+    """Fold the log (up to ``at_seq``) into fresh states of ``projections``."""
+    head = store.head()
+    if at_seq is not None and at_seq > head:
+        raise ChronicleError(f"--at-seq {at_seq} is past the end of the log ({head})",
+                             f"use a sequence number from 0 to {head}")
+    upto = head if at_seq is None else at_seq
+    events = list(store.read(LogFilter(at_seq=upto)))
+    corrections = read_corrections(e for e in events if e.type in CORRECTION_TYPES)
+    ctx = Context(
+        entities={e.slug: e for e in store.entities()},
+        documents={d.id: d for d in store.documents()},
+        retracted=corrections.retracted,
+        ranks=corrections.ranks,
+    )
+    states = {}
+    for projection in projections:
+        state = State(projection)
+        state.apply(events, ctx)
+        states[projection.name] = state
+    return Loaded(upto, ctx, states, events)
+
+
+def _selected(names: Sequence[str]) -> list[Projection]:
+    return [get(n) for n in (names or REPORT)]
+
+
+def _rows(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    visible = [e for e in loaded.events
+               if e.event_id not in loaded.ctx.retracted
+               and (basis.known_at is None or _known(e, loaded, basis.known_at))
+               and claim_status(e, basis.cutoff) is not None]
+    conflicted = conflicting_events(find_conflicts(visible, loaded.ctx.ranks))
+    out = {}
+    for name, state in loaded.states.items():
+        rows = [r for r in state.rows(basis, loaded.ctx) if filters.keep(name, r)]
+        for row in rows:
+            row["sources"] = len({e["document"] for e in row["evidence"]})
+            row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
+        out[name] = rows
+    return out
+
+
+def _known(event: Event, loaded: Loaded, known_at: date) -> bool:
+    doc = loaded.ctx.documents.get(event.document)
+    return doc is not None and doc.known_from is not None and doc.known_from <= known_at
+
+
+def as_of(
+    store: Store,
+    when: str,
+    *,
+    projections: Sequence[str] = (),
+    known_at: str | None = None,
+    at_seq: int | None = None,
+    filters: Filters = Filters(),
+    today: date | None = None,
+) -> dict[str, Any]:
+    """What the log says was true at the end of ``when``."""
+    selected = _selected(projections)
+    loaded = load(store, selected, at_seq=at_seq)
+    basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
+                  loaded.store_seq)
+    rows = _rows(loaded, basis, filters)
+    return {
+        "schema": "chronicle.as-of/1",
+        "basis": basis.to_dict({p.name: p.version for p in selected}),
+        "projections": {
+            p.name: {"title": p.title, "version": p.version, "columns": list(p.columns), "rows": rows[p.name]}
+            for p in selected
+        },
+        "retracted": [{"event": k, "reason": v} for k, v in sorted(loaded.ctx.retracted.items())],
+    }
+
+
+def _cells(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    values = {c: row.get(c) for c in columns}
+    values["status"] = row.get("status")
+    return values
+
+
+def diff(
+    store: Store,
+    a: str | None,
+    b: str | None,
+    *,
+    projections: Sequence[str] = (),
+    known_at: str | None = None,
+    known_between: tuple[str, str] | None = None,
+    at_seq: int | None = None,
+    filters: Filters = Filters(),
+    today: date | None = None,
+) -> dict[str, Any]:
+    """What changed between two answers: in valid time (A → B), or in knowledge (K1 → K2)."""
+    selected = _selected(projections)
+    loaded = load(store, selected, at_seq=at_seq)
+    if known_between is not None:
+        cutoff_text = a or "today"
+        cutoff = _cutoff(cutoff_text, today=today)
+        k1, k2 = (_cutoff(k, "--known-between", today) for k in known_between)
+        before = Basis(cutoff, cutoff_text, k1, loaded.store_seq)
+        after = Basis(cutoff, cutoff_text, k2, loaded.store_seq)
+    else:
+        if a is None or b is None:
+            raise ChronicleError("diff needs two dates A and B", "e.g. chronicle diff 2025-01 2025-12, or --known-between K1 K2")
+        known = _cutoff(known_at, "--known-at", today) if known_at else None
+        before = Basis(_cutoff(a, "A", today), a, known, loaded.store_seq)
+        after = Basis(_cutoff(b, "B", today), b, known, loaded.store_seq)
+    old_rows, new_rows = _rows(loaded, before, filters), _rows(loaded, after, filters)
+    changes: list[dict[str, Any]] = []
+    for projection in selected:
+        old = {r["id"]: r for r in old_rows[projection.name]}
+        new = {r["id"]: r for r in new_rows[projection.name]}
+        for row_id in sorted(set(old) | set(new)):
+            was, now = old.get(row_id), new.get(row_id)
+            if was is None or now is None:
+                row = now or was
+                assert row is not None
+                changes.append({
+                    "projection": projection.name, "id": row_id, "change": "added" if was is None else "removed",
+                    "label": row.get("name") or row.get("subject_name") or row_id,
+                    "row": _cells(row, projection.columns),
+                    "events": sorted({e["event"] for e in row["evidence"]}),
+                    "documents": sorted({e["document"] for e in row["evidence"]}),
+                    "evidence": row["evidence"],
+                })
+                continue
+            before_cells, after_cells = _cells(was, projection.columns), _cells(now, projection.columns)
+            for column in [*projection.columns, "status"]:
+                if before_cells.get(column) != after_cells.get(column):
+                    cause = (now.get("cells", {}).get(column) or {}).get("evidence") or now["evidence"]
+                    changes.append({
+                        "projection": projection.name, "id": row_id, "change": "changed",
+                        "label": now.get("name") or now.get("subject_name") or row_id,
+                        "field": column, "old": before_cells.get(column), "new": after_cells.get(column),
+                        "events": sorted({e["event"] for e in cause}),
+                        "documents": sorted({e["document"] for e in cause}),
+                        "evidence": cause,
+                    })
+    versions = {p.name: p.version for p in selected}
+    return {
+        "schema": "chronicle.diff/1",
+        "basis": {"from": before.to_dict(versions), "to": after.to_dict(versions)},
+        "changes": changes,
+    }
+
+
+def conflicts(
+    store: Store, *, when: str = "today", known_at: str | None = None, at_seq: int | None = None,
+    include_settled: bool = False, today: date | None = None,
+) -> dict[str, Any]:
+    """Claims that disagree, side by side with their sources."""
+    loaded = load(store, [], at_seq=at_seq)
+    cutoff = _cutoff(when, today=today)
+    known = _cutoff(known_at, "--known-at", today) if known_at else None
+    visible = [e for e in loaded.events
+               if e.event_id not in loaded.ctx.retracted
+               and (known is None or _known(e, loaded, known))
+               and claim_status(e, cutoff) is not None]
+    found = [c for c in find_conflicts(visible, loaded.ctx.ranks) if include_settled or not c.settled]
+    basis = Basis(cutoff, when, known, loaded.store_seq)
+    return {"schema": "chronicle.conflicts/1", "basis": basis.to_dict({}), "conflicts": [c.to_dict() for c in found]}
+
+
+def talent(
+    store: Store, *, by: str = "quarter", when: str = "today", known_at: str | None = None,
+    at_seq: int | None = None, today: date | None = None,
+) -> dict[str, Any]:
+    """Talent moves grouped by quarter, half or year; vague dates get a visible unknown row."""
+    projection = Talent(by)
+    loaded = load(store, [projection], at_seq=at_seq)
+    basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
+                  loaded.store_seq)
+    rows = loaded.states["talent"].rows(basis, loaded.ctx)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["period"], []).append(row)
+    return {
+        "schema": "chronicle.talent/1",
+        "basis": basis.to_dict({"talent": projection.version}) | {"by": by},
+        "periods": [{"period": p, "count": len(items), "rows": items} for p, items in groups.items()],
+    }
+
+
+def rebuild_rows(store: Store, name: str, when: str, *, batches: int = 1,
+                 shuffle: Callable[[list[Event]], None] | None = None) -> list[dict[str, Any]]:
+    """Rows of one projection folded in ``batches`` (optionally shuffled): for checking rebuild == catch-up."""
+    projection = REGISTRY[name]
+    loaded = load(store, [])
+    events = list(loaded.events)
+    if shuffle is not None:
+        shuffle(events)
+    state = State(projection)
+    size = max(1, -(-len(events) // batches))
+    for start in range(0, len(events), size):
+        state.apply(events[start:start + size], loaded.ctx)
+    basis = Basis(_cutoff(when), when, None, loaded.store_seq)
+    return state.rows(basis, loaded.ctx)

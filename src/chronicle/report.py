@@ -1,0 +1,129 @@
+"""People-facing renderings of answers: the as-of report, diffs, conflicts, talent.
+
+Programs get JSON (``render.dumps`` of the answer itself); people get these
+tables. Everything goes through ``render.render_rows`` so the bytes are
+deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from chronicle.projections import STATUS_MARK
+from chronicle.projections.values import display
+from chronicle.render import render_rows
+
+LEGEND = "● happened   ◐ possibly happened (date too vague to know)   ○ expected (forecast)   ⚠ sources disagree"
+HEADERS = {
+    "mark": "", "name": "model", "subject_name": "subject", "first_release": "first release",
+    "from_org": "from", "to_org": "to", "sources": "src", "org_name": "org",
+}
+SHOWN = {
+    "models": ["mark", "name", "org_name", "country", "first_release", "openness", "parameters", "benchmarks", "sources"],
+    "orgs": ["mark", "name", "country", "funding", "valuation", "ipo", "revenue", "users", "sources"],
+    "metrics": ["mark", "subject_name", "metric", "value", "context", "when", "document"],
+    "talent": ["mark", "period", "person", "from_org", "to_org", "role", "when", "document"],
+    "timeline": ["mark", "when", "type", "subject_name", "certainty", "summary", "document"],
+}
+
+
+def _display_row(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    out = {}
+    for c in columns:
+        if c == "mark":
+            out[c] = STATUS_MARK.get(row.get("status", ""), "?") + ("⚠" if row.get("conflict") else "")
+        else:
+            out[c] = display(row.get(c))
+    return out
+
+
+def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explain: bool) -> str:
+    columns = SHOWN.get(name, ["mark", "id"])
+    heading = f"## {title}\n\n" if fmt == "markdown" else f"{title}\n{'=' * len(title)}\n"
+    if not rows:
+        return heading + "(none)\n"
+    body = render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=HEADERS)
+    if explain:
+        lines = []
+        for r in rows:
+            label = r.get("name") or r.get("subject_name") or r["id"]
+            for e in r["evidence"]:
+                lines.append(f"  {label}: \u201c{e['quote']}\u201d \u2014 {e['document']}")
+        body += ("\n" if fmt == "markdown" else "") + "\n".join(lines) + "\n"
+    return heading + body
+
+
+def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False) -> str:
+    """The as-of report: Chinese open models first, then the rest, each row marked by status."""
+    basis = answer["basis"]
+    head = (f"As of {basis['cutoff']} ({basis['cutoff_text']}), "
+            f"known at {basis['known_at'] or 'any time'}, store seq {basis['store_seq']}")
+    parts = [("# " if fmt == "markdown" else "") + head + "\n", LEGEND + "\n"]
+    for name, proj in answer["projections"].items():
+        rows = proj["rows"]
+        if name == "models":
+            chinese_open = [r for r in rows if r.get("country") == "CN" and r.get("open")]
+            others = [r for r in rows if r not in chinese_open]
+            parts.append(_section("Chinese open models", name, chinese_open, fmt, explain))
+            parts.append(_section("Other models", name, others, fmt, explain))
+        else:
+            parts.append(_section(proj["title"], name, rows, fmt, explain))
+    if answer.get("retracted"):
+        parts.append("Retracted: " + "; ".join(f"{r['event']} ({r['reason']})" for r in answer["retracted"]) + "\n")
+    return "\n".join(parts)
+
+
+def as_of_csv(answer: dict[str, Any]) -> str:
+    """One projection: its own columns; several: long form (projection, id, field, value)."""
+    projections = answer["projections"]
+    if len(projections) == 1:
+        [(name, proj)] = projections.items()
+        columns = ["id", "status", "conflict", *proj["columns"], "sources"]
+        rows = [{c: display(r.get(c)) if c not in ("id", "status", "conflict", "sources") else r.get(c)
+                 for c in columns} for r in proj["rows"]]
+        return render_rows(rows, columns, "csv")
+    long = [
+        {"projection": name, "id": r["id"], "status": r["status"], "field": c, "value": display(r.get(c))}
+        for name, proj in projections.items() for r in proj["rows"] for c in proj["columns"]
+        if r.get(c) not in (None, "", [])
+    ]
+    return render_rows(long, ["projection", "id", "status", "field", "value"], "csv")
+
+
+def diff_text(answer: dict[str, Any], fmt: str) -> str:
+    basis = answer["basis"]
+    a, b = basis["from"], basis["to"]
+    if a["cutoff"] == b["cutoff"]:
+        head = f"Knowledge at {a['cutoff_text']}: known at {a['known_at']} → known at {b['known_at']}"
+    else:
+        head = f"From {a['cutoff']} ({a['cutoff_text']}) to {b['cutoff']} ({b['cutoff_text']})"
+    rows = [
+        {
+            "projection": c["projection"], "change": c["change"], "row": c["label"],
+            "field": c.get("field", ""),
+            "old → new": f"{display(c.get('old'))} → {display(c.get('new'))}" if c["change"] == "changed" else "",
+            "documents": ", ".join(c["documents"]),
+        }
+        for c in answer["changes"]
+    ]
+    columns = ["projection", "change", "row", "field", "old → new", "documents"]
+    if fmt == "csv":
+        return render_rows(rows, columns, "csv")
+    return head + "\n" + render_rows(rows, columns, fmt)
+
+
+def conflicts_text(answer: dict[str, Any], fmt: str) -> str:
+    rows = [
+        {"subject": c["subject"], "fact": c["fact"], "value": claim["display"], "when": claim["when"],
+         "document": claim["document"], "quote": claim["quote"],
+         "rank": claim["rank"] + (" (settled)" if c["settled"] else "")}
+        for c in answer["conflicts"] for claim in c["claims"]
+    ]
+    return render_rows(rows, ["subject", "fact", "value", "when", "document", "rank", "quote"], fmt)
+
+
+def talent_text(answer: dict[str, Any], fmt: str) -> str:
+    rows = [r | {"period": p["period"]} for p in answer["periods"] for r in p["rows"]]
+    columns = SHOWN["talent"]
+    return render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=HEADERS)
