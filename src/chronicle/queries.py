@@ -7,11 +7,11 @@ projection versions), and the same basis always gives the same answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from chronicle.conflicts import Conflict, conflicting_events, find_conflicts
+from chronicle.conflicts import conflicting_events, find_conflicts
 from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
 from chronicle.events import CORRECTION_TYPES, Event
@@ -52,7 +52,14 @@ class Loaded:
     ctx: Context
     states: dict[str, State]
     events: list[Event]
-    conflicts: list[Conflict] = field(default_factory=list)
+    corrections: list[Event] = field(default_factory=list)
+
+    def at(self, known_at: date | None) -> Context:
+        """The context as an analyst could know it at ``known_at``: later corrections unseen."""
+        if known_at is None:
+            return self.ctx
+        seen = read_corrections(e for e in self.corrections if _known(e, self, known_at))
+        return replace(self.ctx, retracted=seen.retracted, ranks=seen.ranks)
 
 
 def _cutoff(text: str, option: str = "WHEN", today: date | None = None) -> date:
@@ -70,7 +77,8 @@ def load(store: Store, projections: Sequence[Projection], *, at_seq: int | None 
                              f"use a sequence number from 0 to {head}")
     upto = head if at_seq is None else at_seq
     events = list(store.read(LogFilter(at_seq=upto)))
-    corrections = read_corrections(e for e in events if e.type in CORRECTION_TYPES)
+    correction_events = [e for e in events if e.type in CORRECTION_TYPES]
+    corrections = read_corrections(correction_events)
     ctx = Context(
         entities={e.slug: e for e in store.entities()},
         documents={d.id: d for d in store.documents()},
@@ -82,22 +90,26 @@ def load(store: Store, projections: Sequence[Projection], *, at_seq: int | None 
         state = State(projection)
         state.apply(events, ctx)
         states[projection.name] = state
-    return Loaded(upto, ctx, states, events)
+    return Loaded(upto, ctx, states, events, correction_events)
 
 
 def _selected(names: Sequence[str]) -> list[Projection]:
     return [get(n) for n in (names or REPORT)]
 
 
+def _visible(loaded: Loaded, ctx: Context, cutoff: date, known_at: date | None) -> list[Event]:
+    return [e for e in loaded.events
+            if e.event_id not in ctx.retracted
+            and (known_at is None or _known(e, loaded, known_at))
+            and claim_status(e, cutoff) is not None]
+
+
 def _rows(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
-    visible = [e for e in loaded.events
-               if e.event_id not in loaded.ctx.retracted
-               and (basis.known_at is None or _known(e, loaded, basis.known_at))
-               and claim_status(e, basis.cutoff) is not None]
-    conflicted = conflicting_events(find_conflicts(visible, loaded.ctx.ranks))
+    ctx = loaded.at(basis.known_at)
+    conflicted = conflicting_events(find_conflicts(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks))
     out = {}
     for name, state in loaded.states.items():
-        rows = [r for r in state.rows(basis, loaded.ctx) if filters.keep(name, r)]
+        rows = [r for r in state.rows(basis, ctx) if filters.keep(name, r)]
         for row in rows:
             row["sources"] = len({e["document"] for e in row["evidence"]})
             row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
@@ -133,7 +145,7 @@ def as_of(
             p.name: {"title": p.title, "version": p.version, "columns": list(p.columns), "rows": rows[p.name]}
             for p in selected
         },
-        "retracted": [{"event": k, "reason": v} for k, v in sorted(loaded.ctx.retracted.items())],
+        "retracted": [{"event": k, "reason": v} for k, v in sorted(loaded.at(basis.known_at).retracted.items())],
     }
 
 
@@ -217,11 +229,9 @@ def conflicts(
     loaded = load(store, [], at_seq=at_seq)
     cutoff = _cutoff(when, today=today)
     known = _cutoff(known_at, "--known-at", today) if known_at else None
-    visible = [e for e in loaded.events
-               if e.event_id not in loaded.ctx.retracted
-               and (known is None or _known(e, loaded, known))
-               and claim_status(e, cutoff) is not None]
-    found = [c for c in find_conflicts(visible, loaded.ctx.ranks) if include_settled or not c.settled]
+    ctx = loaded.at(known)
+    found = [c for c in find_conflicts(_visible(loaded, ctx, cutoff, known), ctx.ranks)
+             if include_settled or not c.settled]
     basis = Basis(cutoff, when, known, loaded.store_seq)
     return {"schema": "chronicle.conflicts/1", "basis": basis.to_dict({}), "conflicts": [c.to_dict() for c in found]}
 
@@ -235,7 +245,7 @@ def talent(
     loaded = load(store, [projection], at_seq=at_seq)
     basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
                   loaded.store_seq)
-    rows = loaded.states["talent"].rows(basis, loaded.ctx)
+    rows = loaded.states["talent"].rows(basis, loaded.at(basis.known_at))
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["period"], []).append(row)
