@@ -14,9 +14,6 @@ ACCEPTED = (
 )
 
 
-def cannot_read(text: str, reason: str | None = None) -> FuzzyDateError:
+def cannot_read(text: str, reason: str = "it is not a date form chronicle reads") -> FuzzyDateError:
     """The error for a date text chronicle will not guess at."""
-    message = f"cannot read date {text!r}"
-    if reason:
-        message += f": {reason}"
-    return FuzzyDateError(message, ACCEPTED)
+    return FuzzyDateError(f"cannot read date {text!r}: {reason}", ACCEPTED)
