@@ -94,7 +94,7 @@ BAD_EDTF = [
     ("0000", "cannot read date '0000': year must be 0001-9999"),
     ("", "cannot read date '': it is empty"),
     ("2025-06/2025-01", "cannot read date '2025-06/2025-01': the interval ends before it starts"),
-    ("2025/x", "cannot read date '2025/x': interval end 'x' is not a date or '..'"),
+    ("2025/2025-1", "cannot read date '2025/2025-1': interval end '2025-1' is not a date or '..'"),
 ]
 
 
