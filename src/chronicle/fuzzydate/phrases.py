@@ -64,7 +64,7 @@ _M = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _Y = r"(\d{4})"
 _D = r"(\d{1,2})(?:st|nd|rd|th)?"
 _THIRD = "(" + "|".join(sorted((re.escape(k) for k in THIRDS), key=len, reverse=True)) + ")"
-_HOLIDAY = r"(?:chinese new year|lunar new year|spring festival)"
+_HOLIDAY = r"(?:the\s+)?(?:chinese new year|lunar new year|spring festival)"
 NUMBER = r"(\d{1,3}|an?|[a-z]+(?:[- ][a-z]+)?)"
 
 
