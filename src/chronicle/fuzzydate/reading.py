@@ -9,6 +9,7 @@ back, so a value always equals the reading of its own canonical string.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -183,10 +184,16 @@ def _within(count: int, unit: str, x: FuzzyDate, text: str) -> FuzzyDate:
     The end is widened from the day after it, so that a month-end stays a
     month-end ("within a month of June" reaches July 31, not July 30).
     """
-    shift = {f"{unit}s": count}
-    back = {f"{unit}s": -count}
-    start = ".." if x.earliest is None else arrow.Arrow.fromdate(x.earliest).shift(**back).date().isoformat()
-    end = ".."
-    if x.latest is not None:
-        end = (arrow.Arrow.fromdate(x.latest + _ONE_DAY).shift(**shift).date() - _ONE_DAY).isoformat()
+    shift = _SHIFTS[unit]
+    start = ".." if x.earliest is None else shift(x.earliest, -count).isoformat()
+    end = ".." if x.latest is None else (shift(x.latest + _ONE_DAY, count) - _ONE_DAY).isoformat()
     return _anchored(parse_edtf(f"{start}/{end}", text), x.anchor)
+
+
+# Calendar shifts by arrow: a month from March 31 is April 30, not an error.
+_SHIFTS: dict[str, Callable[[date, int], date]] = {
+    "day": lambda d, n: d + timedelta(days=n),
+    "week": lambda d, n: d + timedelta(weeks=n),
+    "month": lambda d, n: arrow.Arrow.fromdate(d).shift(months=n).date(),
+    "year": lambda d, n: arrow.Arrow.fromdate(d).shift(years=n).date(),
+}

@@ -93,12 +93,15 @@ def chinese_new_year_offset(days: int) -> RelativeForm:
     the anchor in the text's tense (latest at or before, or next at or after)."""
 
     def resolve(anchor: date, future: bool) -> str:
-        year = anchor.year
-        holiday = chinese_new_year(year) if CNY_FIRST <= year <= CNY_LAST else None
-        if future and (holiday is None or holiday < anchor):
-            holiday = chinese_new_year(year + 1)
-        elif not future and (holiday is None or holiday > anchor):
-            holiday = chinese_new_year(year - 1)
-        return (holiday + timedelta(days=days)).isoformat()
+        return (_chinese_new_year_near(anchor, future) + timedelta(days=days)).isoformat()
 
     return resolve
+
+
+def _chinese_new_year_near(anchor: date, future: bool) -> date:
+    year = anchor.year
+    if CNY_FIRST <= year <= CNY_LAST:
+        holiday = chinese_new_year(year)
+        if (holiday >= anchor) if future else (holiday <= anchor):
+            return holiday
+    return chinese_new_year(year + 1 if future else year - 1)
