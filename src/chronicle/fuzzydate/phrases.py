@@ -29,16 +29,19 @@ class Base:
     anchor: Anchor = Anchor.ABSOLUTE
 
 
+# Month and weekday names (full and abbreviated) come from arrow's English locale.
 _LOCALE = EnglishLocale()
-MONTHS: dict[str, int] = {}
-for _number in range(1, 13):
-    MONTHS[_LOCALE.month_names[_number].lower()] = _number
-    MONTHS[_LOCALE.month_abbreviations[_number].lower()] = _number
+MONTHS: dict[str, int] = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (_LOCALE.month_names[number], _LOCALE.month_abbreviations[number])
+}
 MONTHS["sept"] = 9
-WEEKDAYS: dict[str, int] = {}
-for _number in range(1, 8):
-    WEEKDAYS[_LOCALE.day_names[_number].lower()] = _number - 1
-    WEEKDAYS[_LOCALE.day_abbreviations[_number].lower()] = _number - 1
+WEEKDAYS: dict[str, int] = {
+    name.lower(): number - 1  # Monday is 0, as in date.weekday()
+    for number in range(1, 8)
+    for name in (_LOCALE.day_names[number], _LOCALE.day_abbreviations[number])
+}
 
 _UNITS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -108,6 +111,18 @@ def _maybe_year(year: str | None, form: YearForm) -> Base:
 
 def _code(year: str | None, code: int) -> Base:
     return _maybe_year(year, lambda y: f"{y:04d}-{code}")
+
+
+@rule(r"(last|previous|this|next)\s+(year|quarter|month|week)")
+def _last_next(m: re.Match[str], text: str) -> Base:
+    offset = {"last": -1, "previous": -1, "this": 0, "next": 1}[m[1]]
+    forms = {
+        "year": relative.years_away,
+        "quarter": relative.quarters_away,
+        "month": relative.months_away,
+        "week": relative.weeks_away,
+    }
+    return Base(relative=forms[m[2]](offset))
 
 
 @rule(rf"{_M}\s+{_D}(?:,?\s+{_Y})?")
@@ -196,13 +211,6 @@ def _part_of_year(m: re.Match[str], text: str) -> Base:
 @rule(rf"(spring|summer|autumn|fall|winter)(?:\s+of)?(?:,?\s+{_Y})?")
 def _season(m: re.Match[str], text: str) -> Base:
     return _code(m[2], SEASONS[m[1]])
-
-
-@rule(r"(last|previous|this|next)\s+(year|month|week)")
-def _last_next(m: re.Match[str], text: str) -> Base:
-    offset = {"last": -1, "previous": -1, "this": 0, "next": 1}[m[1]]
-    forms = {"year": relative.years_away, "month": relative.months_away, "week": relative.weeks_away}
-    return Base(relative=forms[m[2]](offset))
 
 
 @rule(r"(yesterday|today|tomorrow)")

@@ -55,6 +55,16 @@ def years_away(offset: int) -> RelativeForm:
     return lambda anchor, future: f"{anchor.year + offset:04d}"
 
 
+def quarters_away(offset: int) -> RelativeForm:
+    """'last quarter', 'this quarter', 'next quarter', as EDTF quarter codes 33-36."""
+
+    def resolve(anchor: date, future: bool) -> str:
+        year, index = divmod(anchor.year * 4 + (anchor.month - 1) // 3 + offset, 4)
+        return f"{year:04d}-{33 + index}"
+
+    return resolve
+
+
 def months_away(offset: int) -> RelativeForm:
     """'last month', 'this month', 'next month'."""
     return lambda anchor, future: arrow.Arrow.fromdate(anchor).shift(months=offset).format("YYYY-MM")
