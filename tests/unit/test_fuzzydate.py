@@ -166,6 +166,8 @@ def test_context_date_is_open_up_to_publication() -> None:
     x = context_date(parse("2025-06"))
     assert x == FuzzyDate("", "../2025-06-30", None, D(2025, 6, 30), P.CONTEXT, anchor=Anchor.PUBLICATION)
     assert context_date(parse("2025-03/..")).edtf == "../.."
+    assert reading(parse(x.edtf)) == (x.edtf, None, D(2025, 6, 30), P.BOUND, Qualifier.NONE)
+    assert FuzzyDate.from_dict(x.to_dict()) == x
 
 
 @pytest.mark.parametrize(

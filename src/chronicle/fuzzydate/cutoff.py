@@ -59,7 +59,9 @@ def context_date(published: FuzzyDate) -> FuzzyDate:
     """The date of a claim the text does not date: some time up to publication.
 
     An open start, because the text says nothing about when it began; the end
-    is the latest day the document could have been written.
+    is the latest day the document could have been written. EDTF cannot say
+    "from context", so the EDTF reads back as a BOUND with the same bounds;
+    ``to_dict``/``from_dict`` keep the CONTEXT precision.
     """
     latest = published.latest
     edtf = f"../{latest.isoformat()}" if latest is not None else "../.."
