@@ -392,6 +392,7 @@ BAD_INPUT = [
     ("Q5 2025", "quarter must be 1-4"),
     ("the fifth quarter of 2025", "quarter must be first, second, third or fourth"),
     ("H3 2025", "half must be 1 or 2"),
+    ("the third half of 2025", "half must be first or second"),
     ("mid-20x5", "it is not a date form chronicle reads"),
     ("", "it is empty"),
     ("   ", "it is empty"),

@@ -143,50 +143,36 @@ def _month_year(m: re.Match[str], text: str) -> Base:
     return _maybe_year(m[2], lambda y: f"{y:04d}-{month:02d}")
 
 
-def _quarter(number_s: str, year: str | None, text: str) -> Base:
-    quarter = int(number_s)
-    if not 1 <= quarter <= 4:
-        raise cannot_read(text, "quarter must be 1-4")
-    return _code(year, 32 + quarter)
+# Numbered parts of a year, by their letter: the part's name, how many a year
+# has, and the EDTF code just before the first (Q1 is 33, H1 is 40).
+_PARTS = {"q": ("quarter", 4, 32), "h": ("half", 2, 39)}
+_ORDINAL_WORDS = ["first", "second", "third", "fourth"]
 
 
-@rule(rf"q(\d+)(?:[\s-]*{_Y})?")
-def _q_year(m: re.Match[str], text: str) -> Base:
-    return _quarter(m[1], m[2], text)
+def _numbered_part(letter: str, index: int, year: str | None, text: str, *, spelled: bool = False) -> Base:
+    name, count, before_first = _PARTS[letter]
+    if not 1 <= index <= count:
+        if spelled:
+            words = _ORDINAL_WORDS[:count]
+            raise cannot_read(text, f"{name} must be {', '.join(words[:-1])} or {words[-1]}")
+        raise cannot_read(text, f"{name} must be 1-{count}" if count > 2 else f"{name} must be 1 or 2")
+    return _code(year, before_first + index)
 
 
-@rule(rf"{_Y}[\s-]*q(\d+)")
-def _year_q(m: re.Match[str], text: str) -> Base:
-    return _quarter(m[2], m[1], text)
+@rule(rf"([qh])(\d+)(?:[\s-]*{_Y})?")
+def _letter_year(m: re.Match[str], text: str) -> Base:
+    return _numbered_part(m[1], int(m[2]), m[3], text)
 
 
-@rule(rf"(\w+)\s+quarter(?:\s+of)?(?:\s+{_Y})?")
-def _ordinal_quarter(m: re.Match[str], text: str) -> Base:
-    if m[1] not in ORDINALS:
-        raise cannot_read(text, "quarter must be first, second, third or fourth")
-    return _code(m[2], 32 + ORDINALS[m[1]])
+@rule(rf"{_Y}[\s-]*([qh])(\d+)")
+def _year_letter(m: re.Match[str], text: str) -> Base:
+    return _numbered_part(m[2], int(m[3]), m[1], text)
 
 
-def _half(number_s: str | int, year: str | None, text: str) -> Base:
-    half = int(number_s)
-    if half not in (1, 2):
-        raise cannot_read(text, "half must be 1 or 2")
-    return _code(year, 39 + half)
-
-
-@rule(rf"h(\d+)(?:[\s-]*{_Y})?")
-def _h_year(m: re.Match[str], text: str) -> Base:
-    return _half(m[1], m[2], text)
-
-
-@rule(rf"{_Y}[\s-]*h(\d+)")
-def _year_h(m: re.Match[str], text: str) -> Base:
-    return _half(m[2], m[1], text)
-
-
-@rule(rf"(\w+)\s+half(?:\s+of)?(?:\s+{_Y})?")
-def _ordinal_half(m: re.Match[str], text: str) -> Base:
-    return _half(ORDINALS.get(m[1], 0), m[2], text)
+@rule(rf"(\w+)\s+(quarter|half)(?:\s+of)?(?:\s+{_Y})?")
+def _ordinal_part(m: re.Match[str], text: str) -> Base:
+    letter = "q" if m[2] == "quarter" else "h"
+    return _numbered_part(letter, ORDINALS.get(m[1], 0), m[3], text, spelled=True)
 
 
 @rule(rf"{_THIRD}[\s-]*{_M}(?:,?\s+{_Y})?")
