@@ -407,6 +407,10 @@ BAD_INPUT = [
     ("forty days before Chinese New Year", "'forty' is not a number chronicle reads (digits, or one to thirty)"),
     ("in December", "relative words need a publication date"),
     ("June 2025?", "it is not a date form chronicle reads"),
+    ("after 9999", "it reaches past the calendar's range"),
+    ("before 0001-01-01", "it reaches past the calendar's range"),
+    ("within a year of 9999", "it reaches past the calendar's range"),
+    ("9999~", "it reaches past the calendar's range"),
 ]
 
 

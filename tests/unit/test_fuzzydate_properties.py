@@ -164,7 +164,7 @@ def unqualified_points(draw: st.DrawFn) -> str:
 oracle_strings = st.one_of(unqualified_points(), intervals(iso_dates()))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(oracle_strings)
 def test_bounds_agree_with_the_edtf_package(text: str) -> None:
     ours = parse(text)

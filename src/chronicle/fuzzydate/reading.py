@@ -9,13 +9,15 @@ back, so a value always equals the reading of its own canonical string.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import arrow
 
+from chronicle.errors import FuzzyDateError
 from chronicle.fuzzydate.edtf_subset import POINT, parse_edtf, point
 from chronicle.fuzzydate.model import Anchor, FuzzyDate, Qualifier
 from chronicle.fuzzydate.phrases import NUMBER, number, read_base
@@ -114,6 +116,18 @@ def _read(phrase: str, text: str, ctx: _Context) -> FuzzyDate:
     return _anchored(parse_edtf(_resolve(base.relative, text, ctx), text), anchor)
 
 
+@contextmanager
+def _within_calendar(text: str) -> Iterator[None]:
+    """Turn date arithmetic that falls off the calendar (before year 1, after
+    9999) into the usual refusal; chronicle's own errors pass through."""
+    try:
+        yield
+    except FuzzyDateError:
+        raise
+    except (OverflowError, ValueError):
+        raise cannot_read(text, "it reaches past the calendar's range") from None
+
+
 def _anchored(x: FuzzyDate, anchor: Anchor) -> FuzzyDate:
     return x if x.anchor is anchor else replace(x, anchor=anchor)
 
@@ -122,8 +136,9 @@ def _resolve(form: RelativeForm, text: str, ctx: _Context) -> str:
     """The EDTF of a relative form at the publication date, or the union over a window."""
     lo, hi = ctx.window(text)
     try:
-        first = form(lo, ctx.future) if lo is not None else None
-        last = first if hi == lo else form(hi, ctx.future) if hi is not None else None
+        with _within_calendar(text):
+            first = form(lo, ctx.future) if lo is not None else None
+            last = first if hi == lo else form(hi, ctx.future) if hi is not None else None
     except NoMatch:
         raise cannot_read(text, "no such date near the publication date") from None
     if first is not None and first == last:
@@ -142,30 +157,36 @@ def _end_part(edtf: str) -> str:
 
 
 def _operator(word: str, x: FuzzyDate, text: str) -> FuzzyDate:
-    # by X: no later than X's end. since X: from X's start on. before/after X
-    # exclude X itself, so they are written with the day just outside X; as
-    # full dates, e.g. "before March 2025" is ../2025-02-28.
+    with _within_calendar(text):
+        edtf = _bounded(word, x, text) if word in ("by", "since", "before", "after") else _approximately(x, text)
+    return _anchored(parse_edtf(edtf, text), x.anchor)
+
+
+def _bounded(word: str, x: FuzzyDate, text: str) -> str:
+    """The EDTF of 'by/since/before/after X'.
+
+    by X: no later than X's end; since X: from X's start on. before/after X
+    exclude X itself, so they are written with the day just outside X, as a
+    full date: "before March 2025" is ../2025-02-28, "after March 2025" is
+    2025-04-01/..
+    """
     if word == "by":
         end = _end_part(x.edtf)
         if end == "..":
             raise cannot_read(text, "'by' needs a date with an end")
-        edtf = f"../{end}"
-    elif word == "since":
+        return f"../{end}"
+    if word == "since":
         start = _start_part(x.edtf)
         if start == "..":
             raise cannot_read(text, "'since' needs a date with a start")
-        edtf = f"{start}/.."
-    elif word == "before":
+        return f"{start}/.."
+    if word == "before":
         if x.earliest is None:
             raise cannot_read(text, "'before' needs a date with a start")
-        edtf = f"../{(x.earliest - _ONE_DAY).isoformat()}"
-    elif word == "after":
-        if x.latest is None:
-            raise cannot_read(text, "'after' needs a date with an end")
-        edtf = f"{(x.latest + _ONE_DAY).isoformat()}/.."
-    else:
-        edtf = _approximately(x, text)
-    return _anchored(parse_edtf(edtf, text), x.anchor)
+        return f"../{(x.earliest - _ONE_DAY).isoformat()}"
+    if x.latest is None:
+        raise cannot_read(text, "'after' needs a date with an end")
+    return f"{(x.latest + _ONE_DAY).isoformat()}/.."
 
 
 def _approximately(x: FuzzyDate, text: str) -> str:
@@ -185,8 +206,9 @@ def _within(count: int, unit: str, x: FuzzyDate, text: str) -> FuzzyDate:
     month-end ("within a month of June" reaches July 31, not July 30).
     """
     shift = _SHIFTS[unit]
-    start = ".." if x.earliest is None else shift(x.earliest, -count).isoformat()
-    end = ".." if x.latest is None else (shift(x.latest + _ONE_DAY, count) - _ONE_DAY).isoformat()
+    with _within_calendar(text):
+        start = ".." if x.earliest is None else shift(x.earliest, -count).isoformat()
+        end = ".." if x.latest is None else (shift(x.latest + _ONE_DAY, count) - _ONE_DAY).isoformat()
     return _anchored(parse_edtf(f"{start}/{end}", text), x.anchor)
 
 

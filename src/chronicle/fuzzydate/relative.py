@@ -33,7 +33,8 @@ def in_year(form: YearForm) -> RelativeForm:
     """
 
     def resolve(anchor: date, future: bool) -> str:
-        years = range(anchor.year - 1, anchor.year + 2)
+        # datetime's calendar runs from year 1 to 9999.
+        years = range(max(anchor.year - 1, 1), min(anchor.year + 1, 9999) + 1)
         candidates = []
         for year in years if future else reversed(years):
             try:
