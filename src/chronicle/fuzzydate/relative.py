@@ -35,14 +35,11 @@ def in_year(form: YearForm) -> RelativeForm:
     def resolve(anchor: date, future: bool) -> str:
         # datetime's calendar runs from year 1 to 9999.
         years = range(max(anchor.year - 1, 1), min(anchor.year + 1, 9999) + 1)
-        candidates = []
         for year in years if future else reversed(years):
             try:
                 x = parse_edtf(form(year))
             except FuzzyDateError:
                 continue  # e.g. February 29 in a common year
-            candidates.append(x)
-        for x in candidates:
             assert x.earliest is not None and x.latest is not None
             if (x.latest >= anchor) if future else (x.earliest <= anchor):
                 return x.edtf
