@@ -52,7 +52,7 @@ class FactSpec:
 
 MONEY = ("USD", "CNY", "EUR")
 UNITS = frozenset(MONEY + ("count", "percent", "params", "tokens", "FLOP", "USD/Mtok", "CNY/Mtok",
-                           "ratio", "rank", "years", "GW", "MW"))
+                           "ratio", "rank", "years", "GW", "MW", "FLOP/s"))
 QUANTITY_OPS = ("=", "<", "<=", ">", ">=", "~")
 
 FACTS: dict[str, FactSpec] = {
@@ -94,6 +94,7 @@ FACTS: dict[str, FactSpec] = {
     "change": FactSpec("quantity", ("percent",)),
     "multiple": FactSpec("quantity", ("ratio",)),
     "capacity": FactSpec("quantity", ("GW", "MW", "count")),
+    "compute_performance": FactSpec("quantity", ("FLOP/s",)),
     # people and organisations
     "person": FactSpec("entity"),
     "from_org": FactSpec("entity"),
