@@ -1,0 +1,134 @@
+"""The seed corpus in events/: it validates against the texts, ingests once, and
+its quotes are the documents' own words.
+
+The texts live beside the repository (../shared/seeds, or $CHRONICLE_SHARED);
+without them these tests skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from chronicle.events import FACTS
+from chronicle.ingest import collect_files, ingest, load_and_validate
+from chronicle.store import open_store
+
+REPO = Path(__file__).resolve().parents[2]
+EVENTS = REPO / "events"
+EVENT_FILES = sorted(p for p in EVENTS.glob("*.yaml") if p.name != "entities.yaml")
+
+
+def _load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _entities() -> dict[str, dict[str, Any]]:
+    return {e["slug"]: e for e in _load(EVENTS / "entities.yaml")["entities"]}
+
+
+def test_one_events_file_per_seed(seeds_dir: Path) -> None:
+    texts = {_load(p)["document"]["text"] for p in EVENT_FILES}
+    assert texts == {p.name for p in seeds_dir.glob("*.txt")}
+    for path in EVENT_FILES:
+        assert path.stem == _load(path)["document"]["id"]
+
+
+def test_every_file_validates_with_its_text(seeds_dir: Path) -> None:
+    _, files = load_and_validate(collect_files([EVENTS]), {}, [seeds_dir])
+    assert len(files) == len(EVENT_FILES)
+    assert all(f.text_found for f in files), "a text was not found: its quotes went unchecked"
+
+
+@pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
+def test_quotes_are_verbatim_and_short(path: Path, seeds_dir: Path) -> None:
+    data = _load(path)
+    raw = (seeds_dir / data["document"]["text"]).read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == data["document"]["sha256"]
+    text = raw.decode("utf-8")
+    for event in data["events"]:
+        quote = event["quote"]
+        assert quote in text, f"{event['id']}: quote not in the text: {quote!r}"
+        assert len(quote.split()) <= 25, f"{event['id']}: {len(quote.split())} words"
+        when_text = (event.get("when") or {}).get("text") or ""
+        assert not when_text or when_text in text, f"{event['id']}: when.text not in the text: {when_text!r}"
+
+
+@pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
+def test_dated_words_carry_an_explicit_reading(path: Path) -> None:
+    for event in _load(path)["events"]:
+        when = event.get("when") or {}
+        if when.get("text"):
+            assert when.get("edtf"), f"{event['id']}: dated words without an edtf reading"
+        else:
+            assert not when.get("edtf"), f"{event['id']}: a context date takes no edtf"
+
+
+def test_entities_are_complete() -> None:
+    entities = _entities()
+    for slug, e in entities.items():
+        assert re.fullmatch(r"[a-z0-9][a-z0-9.-]*", slug), slug
+        if e["kind"] == "org":
+            assert re.fullmatch(r"[A-Z]{2}", e.get("country") or ""), f"{slug}: an org needs its country"
+        if e["kind"] == "model":
+            assert entities[e["org"]]["kind"] == "org", slug
+            assert entities[e["family"]]["kind"] == "model-family", slug
+        if e["kind"] == "model-family":
+            assert entities[e["org"]]["kind"] == "org", slug
+    used: set[str] = set()
+    for path in EVENT_FILES:
+        for event in _load(path)["events"]:
+            used.update([event["subject"], *(event.get("entities") or [])])
+            for name, value in (event.get("facts") or {}).items():
+                if FACTS[name].kind == "entity":
+                    used.add(value)
+                elif FACTS[name].kind == "entities":
+                    used.update(value)
+    assert used <= set(entities), sorted(used - set(entities))
+
+
+def test_aliases_the_texts_use() -> None:
+    entities = _entities()
+    assert "Z.ai" in entities["zhipu"]["aliases"]
+    assert "R1" in entities["deepseek-r1"]["aliases"]
+    assert "Qwen 2.5-Max" in entities["qwen2.5-max"]["aliases"]
+
+
+def test_ingest_twice_appends_nothing(tmp_path: Path, seeds_dir: Path) -> None:
+    store = open_store(str(tmp_path / "seeds.db"))
+    total = sum(len(_load(p)["events"]) for p in EVENT_FILES)
+    first = ingest(store, [EVENTS], documents_dirs=[seeds_dir])
+    assert (first.appended, first.present, first.refused) == (total, 0, 0)
+    second = ingest(store, [EVENTS], documents_dirs=[seeds_dir])
+    assert (second.appended, second.present, second.refused) == (0, total, 0)
+    assert second.entities_added == second.entities_changed == 0
+
+
+def test_disagreements_stay_separate_claims() -> None:
+    """What R1 was said to match differs by source; each source keeps its own claim."""
+    matched: dict[str, list[str]] = {}
+    for path in EVENT_FILES:
+        data = _load(path)
+        for event in data["events"]:
+            if event["subject"] == "deepseek-r1" and "matched_model" in (event.get("facts") or {}):
+                matched[data["document"]["id"]] = event["facts"]["matched_model"]
+    assert matched["aisupremacy-china-ai-milestones-2025"] == ["openai-o1"]
+    assert matched["deepseekai-chinese-ai-rising"] == ["gpt-4o"]
+
+
+def test_counts_command_prints_per_document_and_per_type(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    script = runpy.run_path(str(REPO / "scripts" / "event_counts.py"))
+    assert script["main"]([str(EVENTS), "--documents", str(seeds_dir)]) == 0
+    out = capsys.readouterr().out
+    total = sum(len(_load(p)["events"]) for p in EVENT_FILES)
+    assert re.search(rf"^total\s+{total}\s", out, re.M)
+    assert re.search(r"^model_release\s", out, re.M)
+    for path in EVENT_FILES:
+        assert path.stem in out
