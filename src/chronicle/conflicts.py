@@ -19,7 +19,7 @@ from chronicle.projections.series import CONTEXT_FACTS
 from chronicle.projections.values import display
 
 #: Facts that qualify a claim rather than make one.
-NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"status", "reason", "target", "rank_value", "replacement"}
+NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"benchmark", "status", "reason", "target", "rank_value", "replacement"}
 RELEASE_DATE = "release date"
 
 
@@ -45,8 +45,13 @@ def _claim(event: Event, value: Any, ranks: Mapping[str, tuple[str, str]]) -> di
     }
 
 
-def _context(event: Event) -> tuple[Any, ...]:
-    return tuple(str(event.facts.get(f)) for f in CONTEXT_FACTS)
+def _same_thing(a: Event, b: Event) -> bool:
+    """Whether two numbers measure the same thing: no context fact that both state differs.
+
+    A context a source leaves out is unknown, not different: "over 400 million
+    downloads" and "over 600 million global downloads" are rival totals.
+    """
+    return all(a.facts[f] == b.facts[f] for f in CONTEXT_FACTS if f in a.facts and f in b.facts)
 
 
 def _disagree(fact: str, a: tuple[Event, Any], b: tuple[Event, Any]) -> bool:
@@ -59,7 +64,7 @@ def _disagree(fact: str, a: tuple[Event, Any], b: tuple[Event, Any]) -> bool:
         return False
     spec = FACTS.get(fact)
     if spec is not None and spec.series:
-        return ea.when.overlaps(eb.when) and _context(ea) == _context(eb)
+        return ea.when.overlaps(eb.when) and _same_thing(ea, eb)
     return True
 
 

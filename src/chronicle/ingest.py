@@ -31,10 +31,11 @@ class FileReport:
     present: int = 0
     refused: list[Refusal] = field(default_factory=list)
     drafts: int = 0
+    text_checked: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.path, "document": self.document, "events": self.events,
+            "file": self.path, "document": self.document, "events": self.events, "text_checked": self.text_checked,
             "appended": self.appended, "present": self.present, "drafts": self.drafts,
             "refused": [{"event_id": r.event_id, "reason": r.reason, "fields": list(r.fields)} for r in self.refused],
         }
@@ -147,7 +148,8 @@ def ingest(
             raise ValidationError(drafts)
     report = IngestReport(dry_run=dry_run)
     if dry_run:
-        report.files = [FileReport(str(f.path), f.document.id, len(f.events), drafts=len(f.drafts)) for f in validated]
+        report.files = [FileReport(str(f.path), f.document.id, len(f.events), drafts=len(f.drafts),
+                                   text_checked=f.text_found) for f in validated]
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
     for done, item in enumerate(validated, 1):
@@ -155,7 +157,7 @@ def ingest(
         report.files.append(FileReport(
             str(item.path), item.document.id, len(item.events),
             appended=len(result.appended), present=len(result.present), refused=list(result.refused),
-            drafts=len(item.drafts),
+            drafts=len(item.drafts), text_checked=item.text_found,
         ))
         if progress is not None:
             progress(done, len(validated))

@@ -28,13 +28,21 @@ SHOWN = {
 }
 
 
-def _display_row(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+#: Table cells longer than this are cut (JSON, CSV and --explain keep everything).
+CELL_WIDTH = 48
+
+
+def _fit(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None = CELL_WIDTH) -> dict[str, Any]:
     out = {}
     for c in columns:
         if c == "mark":
             out[c] = STATUS_MARK.get(row.get("status", ""), "?") + ("⚠" if row.get("conflict") else "")
         else:
-            out[c] = display(row.get(c))
+            out[c] = _fit(display(row.get(c)), width)
     return out
 
 
@@ -43,7 +51,8 @@ def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explai
     heading = f"## {title}\n\n" if fmt == "markdown" else f"{title}\n{'=' * len(title)}\n"
     if not rows:
         return heading + "(none)\n"
-    body = render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=HEADERS)
+    headers = HEADERS if name == "models" else {**HEADERS, "name": "name"}
+    body = render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=headers)
     if explain:
         lines = []
         for r in rows:
@@ -120,6 +129,8 @@ def conflicts_text(answer: dict[str, Any], fmt: str) -> str:
          "rank": claim["rank"] + (" (settled)" if c["settled"] else "")}
         for c in answer["conflicts"] for claim in c["claims"]
     ]
+    if fmt != "csv":
+        rows = [{k: _fit(str(v), CELL_WIDTH + 12) for k, v in r.items()} for r in rows]
     return render_rows(rows, ["subject", "fact", "value", "when", "document", "rank", "quote"], fmt)
 
 

@@ -121,14 +121,19 @@ def test_disagreements_stay_separate_claims() -> None:
     assert matched["deepseekai-chinese-ai-rising"] == ["gpt-4o"]
 
 
-def test_counts_command_prints_per_document_and_per_type(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import runpy
+def test_counts_per_document_and_type_are_printed(tmp_path: Path, seeds_dir: Path) -> None:
+    from click.testing import CliRunner
 
-    script = runpy.run_path(str(REPO / "scripts" / "event_counts.py"))
-    assert script["main"]([str(EVENTS), "--documents", str(seeds_dir)]) == 0
-    out = capsys.readouterr().out
+    from chronicle.cli import main
+
+    db = str(tmp_path / "seeds.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "ingest", str(EVENTS), "--documents", str(seeds_dir)]).exit_code == 0
+    out = runner.invoke(main, ["--db", db, "sources", "--counts", "--format", "csv"]).output.splitlines()
+    rows = [line.split(",") for line in out[1:]]
     total = sum(len(_load(p)["events"]) for p in EVENT_FILES)
-    assert re.search(rf"^total\s+{total}\s", out, re.M)
-    assert re.search(r"^model_release\s", out, re.M)
+    assert rows[-1] == ["(all)", "(all)", str(total)]
     for path in EVENT_FILES:
-        assert path.stem in out
+        per_type = [int(r[2]) for r in rows if r[0] == path.stem]
+        assert sum(per_type) == len(_load(path)["events"])
+    assert any(r[:2] == ["(all)", "model_release"] for r in rows)

@@ -62,6 +62,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], documents_dirs: tuple[Pa
         columns = ["document", "events", "drafts"] if dry_run else ["document", "events", "appended", "present", "refused"]
         click.echo(render_rows(rows, columns, "table"), nl=False)
         for f in report.files:
+            if not f.text_checked:
+                click.echo(f"note: {f.document}: its text was not found, so its quotes were not checked "
+                           "(give the folder with --documents)", err=True)
             for refusal in f.refused:
                 click.echo(f"refused {refusal.event_id}: {refusal.reason}"
                            + (f" (fields: {', '.join(refusal.fields)})" if refusal.fields else ""), err=True)

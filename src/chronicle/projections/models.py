@@ -57,8 +57,7 @@ class Models(Projection):
         basis = releases or list(claims)
         org = ctx.org_of(key)
         cells = {
-            "first_release": cell(releases[:1] + [c for c in releases[1:] if not c.event.when.overlaps(releases[0].event.when)],
-                                  lambda e: e.when.edtf, ctx) if releases else None,
+            "first_release": _first_release(releases, ctx),
             "openness": cell(claims, _openness, ctx),
             "license": cell(claims, lambda e: e.facts.get("license"), ctx),
             "parameters": cell(claims, lambda e: e.facts.get("parameters"), ctx),
@@ -79,10 +78,34 @@ class Models(Projection):
         for name, value in row["cells"].items():
             row[name] = value["value"]
         row["open"] = is_open(row.get("openness"))
+        first = min(releases, key=_release_order).event.when if releases else None
+        row["release_order"] = list(_iso_key(first)) if first is not None else None
         return row
 
     def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(rows, key=lambda r: (r.get("first_release") is None, str(r.get("first_release")), r["id"]))
+        # By first release in event time (open and missing dates last), then id.
+        return sorted(rows, key=lambda r: (r["release_order"] is None, r["release_order"] or (), r["id"]))
+
+
+def _release_order(claim: Claim) -> tuple[Any, ...]:
+    when = claim.event.when
+    return (when.latest is None, when.latest or 0, when.sort_key()[2], claim.event.event_id)
+
+
+def _iso_key(when: Any) -> tuple[str, str]:
+    """Event-time order as plain strings (JSON-safe): latest bound first, open last."""
+    return (when.latest.isoformat() if when.latest else "9999", when.earliest.isoformat() if when.earliest else "0000")
+
+
+def _first_release(releases: Sequence[Claim], ctx: Context) -> dict[str, Any] | None:
+    """The release claim that pins the date down best: the earliest *latest* bound
+    (surely out by then), the finer precision on a tie. Claims whose dates do
+    not overlap it stay beside it as a conflict."""
+    if not releases:
+        return None
+    best = min(releases, key=_release_order)
+    rivals = [c for c in releases if not c.event.when.overlaps(best.event.when)]
+    return cell([best, *rivals], lambda e: e.when.edtf, ctx)
 
 
 def _all_values(claims: Sequence[Claim], value_of) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
