@@ -8,10 +8,9 @@ installed chronicle needs no ``alembic.ini``.
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from alembic import command
@@ -105,7 +104,7 @@ def migrations_dir() -> Path:
     raise ConfigError("chronicle's migrations are missing from this installation", "reinstall chronicle")
 
 
-def alembic_config(connection: sa.Connection | None = None, stdout: io.TextIOBase | None = None) -> Config:
+def alembic_config(connection: sa.Connection | None = None, stdout: TextIO | None = None) -> Config:
     cfg = Config(stdout=stdout) if stdout is not None else Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:

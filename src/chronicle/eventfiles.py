@@ -16,10 +16,9 @@ import yaml
 
 from chronicle.errors import Problem
 
-try:  # the C parser is several times faster on large files
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+# The C parser is several times faster on large files; PyYAML built without
+# libyaml falls back to the pure-Python one.
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Located(dict[str, Any]):
@@ -32,7 +31,7 @@ class Located(dict[str, Any]):
         return self.lines.get(key, self.line)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     pass
 
 

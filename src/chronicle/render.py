@@ -85,11 +85,11 @@ def render_rows(
         writer.writerows(matrix)
         return out.getvalue()
     if fmt == "markdown":
-        return tabulate(matrix, headers=titles, tablefmt="github", disable_numparse=True) + "\n"
+        return str(tabulate(matrix, headers=titles, tablefmt="github", disable_numparse=True)) + "\n"
     if fmt == "table":
         if not matrix:
             return "(no rows)\n"
-        return tabulate(matrix, headers=titles, tablefmt="simple", disable_numparse=True) + "\n"
+        return str(tabulate(matrix, headers=titles, tablefmt="simple", disable_numparse=True)) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -150,6 +150,7 @@ def validate_entities(path: Path, data: Any, known: Mapping[str, Entity]) -> tup
                 ok = False
             refs[ref] = value
         if ok:
+            assert isinstance(slug, str) and isinstance(kind, str) and isinstance(name, str)
             found.append(Entity(slug=slug, kind=kind, name=name.strip(), aliases=tuple(aliases),
                                 country=country, org=refs["org"], family=refs["family"]))
         del line
@@ -216,6 +217,7 @@ def _validate_document(p: _Problems, path: Path, raw: Any, documents_dirs: Seque
                 p.add(line_of(raw, "text"), "document.text", f"{found} is not UTF-8 text")
     if len(p.items) > start:
         return None, text
+    assert isinstance(doc_id, str) and isinstance(title, str)
     return Document(
         id=doc_id, title=title.strip(), publisher=raw.get("publisher"), url=raw.get("url"),
         published=published, window=window if published is None else None, sha256=sha,
@@ -387,6 +389,7 @@ def _validate_event(
         p.add(line_of(item, "note"), "note", "must be text")
     if len(p.items) > start or when is None:
         return None, False
+    assert isinstance(local, str) and isinstance(kind, str) and isinstance(subject, str) and isinstance(quote, str)
     return Event(
         event_id=event_id(document.id, local),
         type=kind,

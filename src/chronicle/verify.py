@@ -49,7 +49,7 @@ def verify(store: Store) -> VerifyReport:
                 return VerifyReport(count, seq - 1, prev,
                                     f"seq {seq} ({name}) does not follow seq {seq - 1}: its prev_hash differs "
                                     "(a row was replaced)", seq)
-            digest = row_hash(prev, row)
+            digest = row_hash(prev, dict(row))
             if digest != row["hash"]:
                 return VerifyReport(count, seq - 1, prev,
                                     f"seq {seq} ({name}) was edited: its contents do not match its hash", seq)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -38,14 +40,14 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], documents_dirs: tuple[Pa
         chronicle --db team.db ingest events/new-report.yaml --documents texts/
     """
     store = store_from(ctx, create=True)
-    bar = None
+    bar: Any = None
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if total < PROGRESS_FROM_FILES:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="appending", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label="appending", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 
