@@ -21,6 +21,8 @@ from alembic.script import ScriptDirectory
 from chronicle.errors import ConfigError
 
 DEFAULT_DB = "chronicle.db"
+# Names the migration lock among PostgreSQL advisory locks ("chrmig").
+PG_MIGRATE_LOCK = 0x6368726D6967
 # A writer waits this long for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT_S = 60.0
 
@@ -128,6 +130,12 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     with engine.connect() as conn:
         write_begin(conn)
         with conn.begin():
+            # Two processes opening a new store at once must not both create
+            # the tables: the second waits here, then Alembic reads the
+            # version the first committed and has nothing left to do.
+            # (SQLite: BEGIN IMMEDIATE already serialises this.)
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATE_LOCK})
             command.upgrade(alembic_config(conn), revision)
 
 
