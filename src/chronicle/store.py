@@ -9,10 +9,13 @@ global sequence is gap-free and commits in sequence order: a follower reading
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -27,6 +30,11 @@ from chronicle.tables import events as events_t
 
 # Any constant will do; it names chronicle's append lock among advisory locks.
 PG_APPEND_LOCK = 0x6368726F6E  # "chron"
+# SQLite can still say "database is locked" where its busy handler does not
+# apply (e.g. a WAL checkpoint or recovery in another process); a write
+# transaction is then retried from the start, a few times with backoff.
+WRITE_ATTEMPTS = 6
+WRITE_BACKOFF_S = 0.05
 # Rows per executemany / IN (...) chunk: well under SQLite's bound-parameter limit.
 CHUNK = 500
 
@@ -61,6 +69,23 @@ class AppendResult:
     @property
     def ok(self) -> bool:
         return not self.refused
+
+
+T = TypeVar("T")
+
+
+def _is_locked(exc: sa.exc.DBAPIError) -> bool:
+    return "database is locked" in str(exc.orig)
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """Turn a database error that reaches the store's boundary into a StoreError."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise StoreError(f"the store at {url} failed: {first}", "try again; if it persists, run `chronicle verify`") from exc
 
 
 def _now() -> datetime:
@@ -219,9 +244,31 @@ class Store:
         return conn
 
     def _lock(self, conn: sa.Connection) -> None:
+        # Why this orders commits by seq: a writer draws its numbers as
+        # max(seq)+1 only after it holds the append lock, and the lock is
+        # released only by its COMMIT (or rollback). So the next writer can
+        # neither draw a number nor commit until every lower number is
+        # committed; a reader that has seen seq N therefore never later finds
+        # a newly committed seq <= N. Without the lock (or with a PostgreSQL
+        # sequence) two transactions could draw 5 and 6 and commit 6 first; a
+        # follower reading after=4 would see 6, move to after=6, and skip 5
+        # forever. SQLite gets the same guarantee from BEGIN IMMEDIATE, which
+        # takes the database's single write lock up front.
         if conn.dialect.name == "postgresql":
-            # Held to commit: appends commit one after another, in seq order.
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_APPEND_LOCK})
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """Run one write transaction, retrying SQLite's "database is locked"."""
+        with _database_errors(self.url):
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    return work()
+                except sa.exc.OperationalError as exc:
+                    if self.dialect != "sqlite" or not _is_locked(exc) or attempt == WRITE_ATTEMPTS:
+                        raise
+                # The whole transaction was rolled back: start it again.
+                time.sleep(WRITE_BACKOFF_S * 2 ** (attempt - 1) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def put_entities(self, items: Iterable[Entity]) -> tuple[int, int]:
         """Add new entities and refresh changed ones; returns (added, changed).
@@ -230,8 +277,14 @@ class Store:
         so they may be refreshed; the claims about them live in the log.
         """
         wanted = {e.slug: e for e in items}
+        return self._write(lambda: self._put_entities(wanted))
+
+    def _put_entities(self, wanted: Mapping[str, Entity]) -> tuple[int, int]:
         added = changed = 0
         with self._write_connection() as conn, conn.begin():
+            # Without the lock two ingests that bring the same new entity both
+            # find it missing and the second insert fails on PostgreSQL.
+            self._lock(conn)
             existing: dict[str, Any] = {}
             for chunk in _chunks(sorted(wanted)):
                 for row in conn.execute(sa.select(entities_t).where(entities_t.c.slug.in_(chunk))).mappings():
@@ -269,6 +322,11 @@ class Store:
         stream to the version the caller last saw (0 for a new stream); any
         mismatch raises :class:`ConflictError` and appends nothing.
         """
+        return self._write(lambda: self._append(events, document, expected_versions))
+
+    def _append(
+        self, events: Sequence[Event], document: Document | None, expected_versions: Mapping[str, int] | None
+    ) -> AppendResult:
         result = AppendResult()
         with self._write_connection() as conn:
             with conn.begin() as tx:
@@ -387,7 +445,7 @@ class Store:
 
     def head(self) -> int:
         """The sequence number of the newest event (0 for an empty store)."""
-        with self.engine.connect() as conn:
+        with _database_errors(self.url), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
 
     def read(self, flt: LogFilter | None = None) -> Iterator[Event]:
@@ -396,13 +454,37 @@ class Store:
         query = sa.select(events_t).where(*flt.where()).order_by(events_t.c.seq)
         if flt.limit is not None:
             query = query.limit(flt.limit)
-        with self.engine.connect() as conn:
+        with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
             for row in result.mappings():
                 yield event_from_row(row)
 
+    def follow(
+        self,
+        after: int = 0,
+        *,
+        poll_interval: float = 0.2,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> Iterator[Event]:
+        """Every event after ``after``, in order, then each new one as it commits.
+
+        Polls ``read(after=last seen)``; the append lock makes that safe (see
+        ``_lock``). Ends once ``stop()`` was true before a read that found
+        nothing new, so events committed before the stop are never dropped.
+        """
+        while True:
+            stopping, fresh = stop(), False
+            for event in self.read(LogFilter(after=after)):
+                assert event.seq is not None
+                after, fresh = event.seq, True
+                yield event
+            if not fresh:
+                if stopping:
+                    return
+                time.sleep(poll_interval)
+
     def get(self, event_id: str) -> Event:
-        with self.engine.connect() as conn:
+        with _database_errors(self.url), self.engine.connect() as conn:
             row = conn.execute(sa.select(events_t).where(events_t.c.event_id == event_id)).mappings().first()
         if row is None:
             raise NotFoundError(f"no event {event_id!r} in the store", "list event ids with `chronicle log`")
