@@ -54,7 +54,25 @@ def _construct_timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode)
     return str(loader.construct_scalar(node))
 
 
+def _number_constructor(name: str) -> Any:
+    base = getattr(yaml.SafeLoader, f"construct_yaml_{name}")
+
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        # PyYAML lets int()/float() raise a bare ValueError (``!!int 1e400``,
+        # an integer of more than 4300 digits): make it a located YAML error.
+        try:
+            return base(loader, node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {node.value[:40]!r} as a number", node.start_mark
+            ) from None
+
+    return construct
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:int", _number_constructor("int"))
+_Loader.add_constructor("tag:yaml.org,2002:float", _number_constructor("float"))
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
@@ -70,7 +88,7 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(name, 0, "file", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")]
     try:
-        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -79,6 +97,36 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, 0, "yaml", str(exc).splitlines()[0])]
     except RecursionError:
         return None, [Problem(name, 0, "yaml", "nested too deeply")]
+    nul = _find_nul(data)
+    if nul is not None:
+        return None, [Problem(name, nul, "yaml", "text with a NUL character (\\0), which a store cannot keep")]
+    return data, []
+
+
+def _find_nul(value: Any, line: int = 0, seen: set[int] | None = None) -> int | None:
+    """The line of a string holding a NUL (PostgreSQL text cannot), if any.
+
+    YAML's ``"\\0"`` escape makes one; aliases can make cycles, hence ``seen``.
+    """
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        return line if "\x00" in value else None
+    if id(value) in seen or not isinstance(value, (dict, list, tuple, set)):
+        return None
+    seen.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            at = line_of(value, key, line)
+            found = _find_nul(key, at, seen)
+            found = found if found is not None else _find_nul(item, at, seen)
+            if found is not None:
+                return found
+        return None
+    for item in value:
+        found = _find_nul(item, line, seen)
+        if found is not None:
+            return found
+    return None
 
 
 def line_of(value: Any, key: str | None = None, default: int = 0) -> int:
