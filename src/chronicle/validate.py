@@ -70,6 +70,15 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_finite(value: int | float) -> bool:
+    # An integer too large for a float (10**400) is not a usable quantity and
+    # would make math.isfinite raise OverflowError.
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _clean_number(value: int | float) -> int | float:
     # 6000000.0 and 6000000 are one value: store the integer form so that the
     # same fact always serialises (and hashes) the same way.
@@ -92,8 +101,11 @@ def find_text(events_path: Path, name: str, documents_dirs: Sequence[Path]) -> P
         return None
     for folder in text_search_dirs(events_path, documents_dirs):
         candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # a name the file system cannot hold (too long, ...)
+            return None
     return None
 
 
@@ -275,9 +287,9 @@ def _check_fact(name: str, value: Any, known: Mapping[str, Entity] | set[str]) -
         if extra:
             return None, f"unknown key {sorted(extra)[0]!r} (allowed: value, unit, op)"
         number, unit, op = value["value"], value["unit"], value.get("op", "=")
-        if not _is_number(number) or not math.isfinite(number):
+        if not _is_number(number) or not _is_finite(number):
             return None, f"value {number!r} is not a finite number (write 6000000 or 6.0e6, not 6e6)"
-        if unit not in UNITS or (spec.units and unit not in spec.units):
+        if not isinstance(unit, str) or unit not in UNITS or (spec.units and unit not in spec.units):
             return None, f"unit {unit!r} does not fit; use one of {', '.join(spec.units or sorted(UNITS))}"
         if op not in QUANTITY_OPS:
             return None, f"op {op!r} is not one of {' '.join(QUANTITY_OPS)}"
@@ -287,7 +299,7 @@ def _check_fact(name: str, value: Any, known: Mapping[str, Entity] | set[str]) -
     if spec.kind == "flag":
         return (value, None) if isinstance(value, bool) else (None, "expected true or false")
     if spec.kind == "number":
-        return (_clean_number(value), None) if _is_number(value) and math.isfinite(value) else (None, "expected a number")
+        return (_clean_number(value), None) if _is_number(value) and _is_finite(value) else (None, "expected a number")
     if spec.kind == "list":
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return value, None
@@ -319,7 +331,10 @@ def _validate_event(
     local, kind, subject = item.get("id"), item.get("type"), item.get("subject")
     if not isinstance(local, str) or not SLUG.match(local):
         p.add(line_of(item, "id"), "id", f"{local!r} is not a local id (lowercase letters, digits, . _ -)")
-    if kind in CORRECTION_TYPES:
+    if not isinstance(kind, str):
+        # A list or mapping here cannot even be looked up among the types.
+        p.add(line_of(item, "type"), "type", f"{kind!r} is not an event type; see docs/events-format.md for the types")
+    elif kind in CORRECTION_TYPES:
         p.add(line_of(item, "type"), "type", f"{kind} events are appended by `chronicle retract`/`rank`, not written in files")
     elif kind not in EVENT_TYPES:
         p.add(line_of(item, "type"), "type", f"unknown type {kind!r}; see docs/events-format.md for the types")
@@ -365,7 +380,7 @@ def _validate_event(
         offsets = item.get("offsets")
         if offsets is not None:
             if (not isinstance(offsets, list) or len(offsets) != 2
-                    or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)):
+                    or not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets)):
                 p.add(line_of(item, "offsets"), "offsets", "expected [start, end] character offsets")
             else:
                 start_at, end_at = offsets
