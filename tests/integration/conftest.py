@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,21 @@ def store(store_url: str) -> Iterator[Store]:
     s = Store(database.create_engine(store_url))
     yield s
     s.close()
+
+
+@pytest.fixture
+def pg_or_sqlite_blank(blank_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """Makes more blank databases on the same backend as ``blank_url``."""
+    made: list[str] = []
+    factory: PgFactory | None = request.getfixturevalue("pg_factory") if blank_url.startswith("postgresql") else None
+
+    def new() -> str:
+        if factory is None:
+            return database.resolve_url(str(tmp_path / f"blank-{len(made)}.db"))
+        made.append(factory.new(migrated=False))
+        return made[-1]
+
+    yield new
+    for url in made:
+        assert factory is not None
+        factory.drop(url)

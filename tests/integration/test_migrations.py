@@ -1,0 +1,96 @@
+"""Migrations: empty to head, every earlier revision with data to head, no drift.
+
+To cover a new revision, add a seeder to ``SEEDERS`` that writes
+representative rows in that revision's schema; the walk below then migrates a
+blank database to it, seeds it, upgrades to head and checks every event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.script import ScriptDirectory
+
+import figures
+from chronicle import database
+from chronicle.hashchain import GENESIS, canonical_json, row_hash
+from chronicle.store import Store
+from chronicle.verify import verify
+
+Seeder = Callable[[sa.Connection], int]
+
+
+def _seed_0001(conn: sa.Connection) -> int:
+    """Two documents and five events, chained, written with plain INSERTs on the 0001 tables."""
+    tables = sa.MetaData()
+    documents = sa.Table("documents", tables, autoload_with=conn)
+    events = sa.Table("events", tables, autoload_with=conn)
+    when = datetime(2026, 1, 21, 12, 0, tzinfo=timezone.utc)
+    prev, seq = GENESIS, 0
+    for d in ("old-a", "old-b"):
+        conn.execute(documents.insert().values(
+            id=d, title=f"Old {d}", publisher="P", url=None, kind="news",
+            published=canonical_json({"text": "2026-01-21"}), window=None, known_from=date(2026, 1, 21),
+            sha256=None, text_name=None, recorded_at=when))
+        for n in range(1 if d == "old-a" else 4):
+            seq += 1
+            row = {
+                "seq": seq, "event_id": f"{d}:e{n}", "stream": "qwen", "stream_version": seq, "type": "model_release",
+                "schema_version": 1, "when_text": "2025-01", "when_edtf": "2025-01", "earliest": date(2025, 1, 1),
+                "latest": date(2025, 1, 31), "precision": "month", "qualifier": "none", "anchor": "absolute",
+                "certainty": "reported", "entities": "[]", "facts": "{}", "document_id": d, "quote": f"q{n}",
+                "quote_start": None, "quote_end": None, "known_from": date(2026, 1, 21),
+                "recorded_at": when.replace(tzinfo=None) if conn.dialect.name == "sqlite" else when,
+            }
+            row["prev_hash"] = prev
+            prev = row["hash"] = row_hash(prev, row)
+            conn.execute(events.insert().values(**row))
+    return seq
+
+
+SEEDERS: dict[str, Seeder] = {"0001": _seed_0001}
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(database.alembic_config())
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def _no_drift(engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        command.check(database.alembic_config(conn))  # raises on any difference
+
+
+def test_every_revision_has_a_seeder() -> None:
+    assert set(_revisions()) <= set(SEEDERS), "add a seeder for the new revision to SEEDERS"
+
+
+def test_empty_to_head_leaves_no_drift(blank_url: str) -> None:
+    engine = database.create_engine(blank_url)
+    database.upgrade(engine)
+    assert database.current_revision(engine) == database.head_revision()
+    _no_drift(engine)
+    engine.dispose()
+
+
+def test_every_revision_with_data_upgrades_to_head_keeping_every_event(blank_url: str, pg_or_sqlite_blank: Callable[[], str]) -> None:
+    for n, revision in enumerate(_revisions()):
+        url = blank_url if n == 0 else pg_or_sqlite_blank()
+        engine = database.create_engine(url)
+        database.upgrade(engine, revision)
+        with engine.connect() as conn:
+            database.write_begin(conn)
+            with conn.begin():
+                seeded = SEEDERS[revision](conn)
+        database.upgrade(engine)
+        store = Store(engine)
+        report = verify(store)
+        assert report.ok, report.problem
+        assert report.events == seeded
+        assert len(list(store.read())) == seeded
+        _no_drift(engine)
+        store.close()
+        figures.add(f"{figures.backend_of(url)}: migration events kept", seeded)
