@@ -31,7 +31,10 @@ def resolve_url(db: str | None = None) -> str:
     """The store URL from the option, the environment or the default."""
     value = db or os.environ.get("CHRONICLE_DB") or DEFAULT_DB
     if "://" not in value:
-        return "sqlite:///" + str(Path(value).expanduser().resolve())
+        # Built, not concatenated: a URL unquotes %xx, so a file named
+        # "a%20b.db" must be escaped to stay that file.
+        path = str(Path(value).expanduser().resolve())
+        return sa.engine.URL.create("sqlite", database=path).render_as_string(hide_password=False)
     if value.startswith(("postgresql://", "postgres://")):
         # psycopg 3 is the driver chronicle ships with.
         return "postgresql+psycopg://" + value.split("://", 1)[1]
