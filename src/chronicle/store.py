@@ -107,7 +107,7 @@ def _document_row(doc: Document) -> dict[str, Any]:
     }
 
 
-def _document_from_row(row: Mapping[str, Any]) -> Document:
+def _document_from_row(row: Mapping[Any, Any]) -> Document:
     return Document(
         id=row["id"],
         title=row["title"],
@@ -146,7 +146,7 @@ def _event_row(event: Event, known_from: date | None) -> dict[str, Any]:
     }
 
 
-def event_from_row(row: Mapping[str, Any]) -> Event:
+def event_from_row(row: Mapping[Any, Any]) -> Event:
     """Rebuild a domain event from a stored row, upcasting old payload versions."""
     when = FuzzyDate(
         text=row["when_text"],
@@ -385,11 +385,11 @@ class Store:
                 result.refused.append(
                     Refusal(row["event_id"], f"document {row['document_id']} is not in the store", ("document_id",))
                 )
-        stored: dict[str, Mapping[str, Any]] = {}
+        stored: dict[str, Mapping[Any, Any]] = {}
         for chunk in _chunks(list(rows)):
-            for old in conn.execute(sa.select(events_t).where(events_t.c.event_id.in_(chunk))).mappings():
-                stored[old["event_id"]] = old
-        fresh = []
+            for found in conn.execute(sa.select(events_t).where(events_t.c.event_id.in_(chunk))).mappings():
+                stored[found["event_id"]] = found
+        fresh: list[dict[str, Any]] = []
         for event_id, row in rows.items():
             old = stored.get(event_id)
             if old is None:
