@@ -119,6 +119,7 @@ def diff_text(answer: dict[str, Any], fmt: str) -> str:
     columns = ["projection", "change", "row", "field", "old → new", "documents"]
     if fmt == "csv":
         return render_rows(rows, columns, "csv")
+    rows = [{k: _fit(v, CELL_WIDTH * 2 if k == "old → new" else CELL_WIDTH) for k, v in r.items()} for r in rows]
     return head + "\n" + render_rows(rows, columns, fmt)
 
 
