@@ -80,6 +80,7 @@ FACTS: dict[str, FactSpec] = {
     "modalities": FactSpec("list"),
     "architecture": FactSpec("text"),
     "base_model": FactSpec("entity"),
+    "base_models": FactSpec("entities"),  # when a source names several (a merge, an adapter)
     "matched_model": FactSpec("entities"),
     "outperformed_model": FactSpec("entities"),
     "benchmark": FactSpec("text"),
@@ -102,6 +103,8 @@ FACTS: dict[str, FactSpec] = {
     "role": FactSpec("text"),
     "partner": FactSpec("entities"),
     "investors": FactSpec("entities"),
+    "organizations": FactSpec("entities"),  # every org a source credits, e.g. a database row's
+    "countries": FactSpec("list"),  # ISO 3166 alpha-2 codes where known, else the source's word
     "exchange": FactSpec("text"),
     # context of a number
     "platform": FactSpec("text"),
@@ -110,6 +113,10 @@ FACTS: dict[str, FactSpec] = {
     "metric": FactSpec("text"),
     "product": FactSpec("text"),
     "status": FactSpec("text"),
+    # a database row's own words about itself
+    "accessibility": FactSpec("text"),  # the source's accessibility category, verbatim
+    "confidence": FactSpec("text"),  # the source's confidence in its row
+    "link": FactSpec("text"),  # the primary source the row cites
     # corrections
     "target": FactSpec("text"),
     "reason": FactSpec("text"),

@@ -54,7 +54,7 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 def _register() -> None:
     # Imported here so that each command module can import `main`'s helpers
     # without an import cycle.
-    from chronicle.cli import admin, catalog, ingest, log, query, when  # noqa: F401
+    from chronicle.cli import admin, catalog, importing, ingest, log, query, when  # noqa: F401
 
 
 _register()

@@ -1,0 +1,1 @@
+"""Importers: curated databases read into documents, entities and events."""

@@ -1,0 +1,170 @@
+"""Curated databases into the store, one snapshot at a time, appending only what changed.
+
+A snapshot is one document. Its rows are compared with what the earlier
+snapshots of the same dataset already say in the store (their events folded
+in date order, removals applied): a row that says the same appends nothing,
+a new row appends its event, a changed row appends its new event and an
+``event_superseded`` pointing at the old one, and a row that is gone appends
+an ``event_retracted`` that records the removal. Importing a snapshot that is
+already stored recomputes the same events, so it appends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from chronicle.errors import ChronicleError
+from chronicle.events import Document, Event, Evidence, event_id
+from chronicle.importers import epoch
+from chronicle.store import LogFilter, Store
+
+#: Compared between snapshots: what a row claims (its evidence quote carries the date cell).
+COMPARED = ("subject", "facts", "entities", "quote", "when_text")
+
+
+@dataclass
+class ImportReport:
+    file: str
+    document: str
+    snapshot: str
+    snapshot_from: str
+    previous: str | None
+    rows: int
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    appended: int = 0
+    present: int = 0
+    entities_matched: int = 0
+    entities_created: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "chronicle.import/1",
+            "file": self.file, "document": self.document, "snapshot": self.snapshot,
+            "snapshot_from": self.snapshot_from, "previous": self.previous, "rows": self.rows,
+            "new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged,
+            "removed": len(self.removed), "appended": self.appended, "present": self.present,
+            "superseded": len(self.changed),
+            "entities_matched": self.entities_matched, "entities_created": self.entities_created,
+            "attribution": epoch.ATTRIBUTION,
+        }
+
+
+def _claim(event: Event) -> tuple[Any, ...]:
+    return (event.subject, dict(event.facts), tuple(event.entities), event.evidence.quote, event.when.text)
+
+
+def _local(event_or_id: Event | str) -> str:
+    full = event_or_id if isinstance(event_or_id, str) else event_or_id.event_id
+    return full.split(":", 1)[1]
+
+
+def _dataset_documents(store: Store) -> list[Document]:
+    prefix = epoch.DATASET + "-"
+    docs = [d for d in store.documents() if d.kind == "database" and d.id.startswith(prefix)]
+    return sorted(docs, key=lambda d: (d.known_from or date.min, d.id))
+
+
+def previous_rows(store: Store, earlier: list[Document]) -> dict[str, Event]:
+    """What the earlier snapshots say, row key -> the event that says it now."""
+    if not earlier:
+        return {}
+    order = {d.id: i for i, d in enumerate(earlier)}
+    events = sorted(store.read(LogFilter(documents=tuple(order))), key=lambda e: (order[e.document], e.seq or 0))
+    state: dict[str, Event] = {}
+    for event in events:
+        if event.type == "model_release":
+            state[_local(event)] = event
+        elif event.type == "event_retracted":
+            state.pop(_local(event.facts["target"]), None)
+    return state
+
+
+def _correction(doc: Document, kind: str, old: Event, reason: str, replacement: str | None = None) -> Event:
+    key = _local(old)
+    facts = {"target": old.event_id, "reason": reason}
+    if replacement is not None:
+        facts["replacement"] = replacement
+    return Event(
+        event_id=event_id(doc.id, f"{key}--{'superseded' if replacement else 'removed'}"),
+        type=kind, subject=old.subject, when=doc.dated, certainty="reported",
+        evidence=Evidence(doc.id, reason), facts=dict(sorted(facts.items())), entities=old.entities,
+    )
+
+
+def _changed_fields(old: Event, new: Event) -> list[str]:
+    names = sorted(set(old.facts) | set(new.facts))
+    fields = [f for f in names if old.facts.get(f) != new.facts.get(f)]
+    if old.when.text != new.when.text:
+        fields.insert(0, "publication date")
+    if old.subject != new.subject:
+        fields.insert(0, "model entity")
+    return fields or ["wording"]
+
+
+def import_epoch(
+    store: Store, path: str | Path, *, snapshot: date | None = None, progress: epoch.Progress | None = None
+) -> ImportReport:
+    """Import one snapshot of Epoch AI's Notable AI Models; see the module docstring."""
+    path = Path(path)
+    if not path.is_file():
+        raise ChronicleError(f"no such file: {path}", "give the CSV file of a snapshot")
+    data = path.read_bytes()
+    known = {e.slug: e for e in store.entities()}
+    snap = epoch.read_snapshot(path, known, snapshot=snapshot, data=data, progress=progress)
+    doc = snap.document
+    stored = _dataset_documents(store)
+    same = next((d for d in stored if d.id == doc.id), None)
+    if same is not None and same.sha256 != doc.sha256:
+        raise ChronicleError(
+            f"the snapshot of {snap_day(doc)} is already in the store from another file ({same.text_name})",
+            "give this file its own date with --snapshot-date",
+        )
+    later = [d for d in stored if d.known_from and doc.known_from and d.known_from > doc.known_from]
+    if same is None and later:
+        raise ChronicleError(
+            f"a later snapshot ({later[-1].id}) is already in the store; nothing was appended",
+            "import snapshots in date order",
+        )
+    earlier = [d for d in stored if d.id != doc.id and d not in later]
+    before = previous_rows(store, earlier)
+    report = ImportReport(str(path), doc.id, snap_day(doc), snap.snapshot_from,
+                          earlier[-1].id if earlier else None, snap.rows,
+                          entities_matched=len(snap.matched_entities), entities_created=len(snap.new_entities))
+    batch: list[Event] = []
+    seen: set[str] = set()
+    for event in snap.events:
+        key = _local(event)
+        seen.add(key)
+        old = before.get(key)
+        if old is None:
+            report.new.append(key)
+            batch.append(event)
+        elif _claim(old) != _claim(event):
+            report.changed.append(key)
+            batch.append(event)
+            reason = f"changed in the snapshot of {report.snapshot}: {', '.join(_changed_fields(old, event))}"
+            batch.append(_correction(doc, "event_superseded", old, reason, event.event_id))
+        else:
+            report.unchanged += 1
+    for key in sorted(set(before) - seen):
+        report.removed.append(key)
+        reason = f"no longer in the dataset in the snapshot of {report.snapshot}"
+        batch.append(_correction(doc, "event_retracted", before[key], reason))
+    store.put_entities(snap.new_entities)
+    result = store.append(batch, document=doc)
+    if result.refused:
+        first = result.refused[0]
+        raise ChronicleError(f"the store refused {first.event_id}: {first.reason}; nothing was appended")
+    report.appended, report.present = len(result.appended), len(result.present)
+    return report
+
+
+def snap_day(doc: Document) -> str:
+    assert doc.published is not None
+    return doc.published.edtf
