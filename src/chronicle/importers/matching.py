@@ -24,6 +24,28 @@ def name_key(name: str) -> str:
     return _NOT_ALNUM.sub("", name.casefold())
 
 
+_PARENTHETICAL = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+_ORG_SUFFIX = re.compile(r"\s+(AI|Inc\.?|Ltd\.?|LLC)$", re.IGNORECASE)
+
+
+def org_variants(name: str) -> list[str]:
+    """Other ways a source writes an org's name, in the order to try them.
+
+    "Massachusetts Institute of Technology (MIT)" is also "Massachusetts
+    Institute of Technology" and "MIT"; "Beijing Academy of Artificial
+    Intelligence / BAAI" is both halves; "Meta AI" is also "Meta".
+    """
+    found = [name]
+    match = _PARENTHETICAL.match(name)
+    if match:
+        found += [match.group(1), match.group(2)]
+    for item in list(found):
+        if " / " in item:
+            found += [part.strip() for part in item.split(" / ")]
+    found += [_ORG_SUFFIX.sub("", item) for item in list(found)]
+    return [v for v in dict.fromkeys(found) if v]
+
+
 def slugify(name: str) -> str:
     """A slug from a name: lowercase, runs of other characters become one hyphen."""
     slug = _NOT_SLUG.sub("-", name.casefold()).strip("-.")
@@ -72,7 +94,11 @@ class EntityMatcher:
         ``attributes`` (country, org) are set on new entities only: an
         existing entity's attributes are never changed here.
         """
-        slug = self.find(name, (kind,))
+        slug = None
+        for variant in org_variants(name) if kind == "org" else [name]:
+            slug = self.find(variant, (kind,))
+            if slug is not None:
+                break
         if slug is not None:
             if slug not in self.created:
                 self.matched.add(slug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chronicle.events import Event
+from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.projections.base import Claim, Context, Projection, cell, evidence_of, strongest
 
 RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
@@ -39,12 +39,14 @@ def _benchmark(event: Event) -> str | None:
 
 class Models(Projection):
     name = "models"
-    version = 1
+    version = 2  # 2: corrections are not claims about a model (a retracted release left a row behind)
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
+        if event.type in CORRECTION_TYPES:
+            return ()
         entity = ctx.entities.get(event.subject)
         return (event.subject,) if entity is not None and entity.kind == "model" else ()
 
