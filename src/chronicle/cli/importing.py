@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def epoch(ctx: click.Context, file: Path, snapshot_date: str | None, fmt: str) -
     def progress(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="reading rows", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label="reading rows", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 

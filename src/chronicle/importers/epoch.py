@@ -243,11 +243,14 @@ def read_snapshot(
     matcher = EntityMatcher(known.values())
     slugs = _entities(rows, matcher)
     events: list[Event] = []
-    taken: dict[str, int] = {}
+    taken: set[str] = set()
     for done, row in enumerate(rows, 1):
-        base = slugify(row.model)
-        taken[base] = taken.get(base, 0) + 1
-        local = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        # A row's id is its model name's slug; a name given twice gets -2, -3, ... in file order.
+        local, number = slugify(row.model), 1
+        while local in taken:
+            number += 1
+            local = f"{slugify(row.model)}-{number}"
+        taken.add(local)
         events.append(_event(row, local, doc, slugs[row.record.line]))
         if progress is not None:
             progress(done, len(rows))
