@@ -270,3 +270,70 @@ def rebuild_rows(store: Store, name: str, when: str, *, batches: int = 1,
         state.apply(events[start:start + size], loaded.ctx)
     basis = Basis(_cutoff(when), when, None, loaded.store_seq)
     return state.rows(basis, loaded.ctx)
+
+
+def _event_ids(row: dict[str, Any]) -> set[str]:
+    """Every event behind a row: its own evidence and each cell's."""
+    found = {e["event"] for e in row.get("evidence", ())}
+    for value in (row.get("cells") or {}).values():
+        if isinstance(value, dict):
+            found |= {e["event"] for e in value.get("evidence", ())}
+    return found
+
+
+def _lane_org(ctx: Context, slug: str) -> str | None:
+    """The organization an event belongs to: the subject if it is one, else the subject's org."""
+    entity = ctx.entities.get(slug)
+    if entity is None:
+        return None
+    return entity.slug if entity.kind == "org" else entity.org
+
+
+def timeline(
+    store: Store,
+    when: str = "today",
+    *,
+    projection: str = "timeline",
+    known_at: str | None = None,
+    at_seq: int | None = None,
+    filters: Filters = Filters(),
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The timeline rows at the end of ``when``, with the documents and conflicts a page needs.
+
+    With another ``projection`` (and its filters), only the events behind that
+    projection's rows are kept: the timeline of "Chinese open models". With the
+    timeline projection itself, ``--country`` keeps events whose subject is of
+    that country; ``--open`` only means something for models.
+    """
+    if projection == "timeline" and filters.open_only:
+        raise ChronicleError("--open filters models, not timeline events", "add --projection models")
+    selected = [get("timeline")] + ([get(projection)] if projection != "timeline" else [])
+    loaded = load(store, selected, at_seq=at_seq)
+    basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
+                  loaded.store_seq)
+    ctx = loaded.at(basis.known_at)
+    answer = _rows(loaded, basis, filters)
+    rows = answer["timeline"]
+    if projection != "timeline":
+        behind = set().union(*(_event_ids(r) for r in answer[projection]))
+        rows = [r for r in rows if r["id"] in behind]
+    elif filters.country:
+        rows = [r for r in rows if (ctx.country_of(r["subject"]) or "").upper() == filters.country.upper()]
+    for row in rows:
+        org = _lane_org(ctx, row["subject"])
+        row["org"], row["org_name"] = org, ctx.name_of(org) if org else None
+    shown = {r["id"] for r in rows}
+    found = find_conflicts(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks)
+    conflicts_shown = [c.to_dict() for c in found
+                       if not c.settled and any(claim["event"] in shown for claim in c.claims)]
+    documents = {d: ctx.documents[d] for d in sorted({r["document"] for r in rows} |
+                 {claim["document"] for c in conflicts_shown for claim in c["claims"]}) if d in ctx.documents}
+    return {
+        "schema": "chronicle.timeline/1",
+        "basis": basis.to_dict({p.name: p.version for p in selected}) | {"projection": projection},
+        "rows": rows,
+        "documents": {k: d.to_dict() for k, d in documents.items()},
+        "conflicts": conflicts_shown,
+        "names": {c["subject"]: ctx.name_of(c["subject"]) for c in conflicts_shown},
+    }
