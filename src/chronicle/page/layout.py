@@ -90,7 +90,11 @@ def label_of(row: Mapping[str, Any]) -> str:
     """Subject and type; an "other" event says what it is by its id's own words instead."""
     what = row["type"].replace("_", " ")
     if row["type"] == "other":
-        what = row["id"].rsplit(":", 1)[-1].replace("-", " ")
+        words = row["id"].rsplit(":", 1)[-1].split("-")
+        # "deepseek-moment-defining" about DeepSeek-R1 need not say DeepSeek twice.
+        if len(words) > 1 and (words[0] in row["subject"] or words[0] in (row.get("org") or "")):
+            words = words[1:]
+        what = " ".join(words)
     return _short(f"{row.get('subject_name') or row['subject']} · {what}", MAX_LABEL)
 
 
@@ -148,7 +152,8 @@ class Lane:
 
     @property
     def height(self) -> float:
-        return self.rows * ROW_HEIGHT + 2 * LANE_PAD
+        # Room for the lane's name and count even when it holds one event.
+        return max(self.rows * ROW_HEIGHT, 26) + 2 * LANE_PAD
 
 
 def lane_key(row: Mapping[str, Any], by: str) -> tuple[str, str]:
