@@ -46,6 +46,8 @@ def _axis(ticks: Sequence[Tick], height: float) -> list[str]:
         if t.kind == "year":
             out.append(f'<line class="grid-year" x1="{t.x}" x2="{t.x}" y1="14" y2="{height}"/>')
             out.append(f'<text class="year" x="{t.x + 3}" y="14">{esc(t.label)}</text>')
+            # again at the foot: a tall chart is read far below its head
+            out.append(f'<text class="year" x="{t.x + 3}" y="{height + 4}">{esc(t.label)}</text>')
         elif t.kind == "quarter":
             out.append(f'<line class="grid-quarter" x1="{t.x}" x2="{t.x}" y1="22" y2="{height}"/>')
             if t.label:
@@ -109,13 +111,13 @@ def mark(p: Placed, y: float, docs: Mapping[str, Mapping[str, Any]]) -> str:
 
 def chart(lanes: Sequence[Lane], ticks: Sequence[Tick], scale: Scale, cutoff: date,
           docs: Mapping[str, Mapping[str, Any]]) -> str:
-    height = (lanes[-1].y + lanes[-1].height if lanes else AXIS_HEIGHT) + 10
+    height = (lanes[-1].y + lanes[-1].height if lanes else AXIS_HEIGHT) + 22
     out = [f'<svg id="timeline" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
            f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="timeline">', DEFS]
     cx = scale.x(cutoff) if scale.start <= cutoff < scale.end else None
     if cx is not None:
         out.append(f'<rect class="after-cutoff" x="{cx}" y="{AXIS_HEIGHT}" width="{PLOT_RIGHT - cx}" height="{height - AXIS_HEIGHT}"/>')
-    out += _axis(ticks, height - 6)
+    out += _axis(ticks, height - 18)
     for i, lane in enumerate(lanes):
         out.append(f'<g class="lane" data-lane="{esc(lane.key)}">')
         out.append(f'<rect class="lane-bg lane-{i % 2}" x="0" y="{lane.y}" width="{WIDTH}" height="{lane.height}"/>')
@@ -126,7 +128,7 @@ def chart(lanes: Sequence[Lane], ticks: Sequence[Tick], scale: Scale, cutoff: da
             out.append(mark(p, lane.y + LANE_PAD + p.sub * ROW_HEIGHT, docs))
         out.append("</g>")
     if cx is not None:
-        out.append(f'<line class="cutoff" x1="{cx}" x2="{cx}" y1="{AXIS_HEIGHT - 4}" y2="{height}"/>')
+        out.append(f'<line class="cutoff" x1="{cx}" x2="{cx}" y1="{AXIS_HEIGHT - 4}" y2="{height - 18}"/>')
     out.append("</svg>")
     return "\n".join(out)
 
