@@ -177,3 +177,9 @@ def test_only_http_links() -> None:
     assert safe_url("http://example.org") == "http://example.org"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "/local", "", None, "ftp://x.org/f"):
         assert safe_url(bad) is None
+
+
+def test_an_empty_answer_is_still_a_page() -> None:
+    data = answer() | {"rows": [], "conflicts": [], "documents": {}}
+    page = timeline_html(data)
+    assert "0 events in 0 lanes" in page and 'data-event="' not in page
