@@ -1,0 +1,106 @@
+"""Temporal expressions: find the words, read them with ``chronicle.fuzzydate``.
+
+The finder only proposes spans; ``fuzzydate.parse`` decides what they mean,
+with the publication date (or window) and the tense of the claim, exactly as
+the validator will read them back. Words it cannot read are dropped, never
+guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from chronicle.errors import FuzzyDateError
+from chronicle.fuzzydate import FuzzyDate, parse
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+_YEAR = r"(?:19|20)\d{2}"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_NUM = (r"(?:\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+        r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)")
+_PART = r"(?:early|mid|late)"
+
+# Core date words, most specific first; the alternation order is the priority.
+_CORE = re.compile(
+    "|".join([
+        rf"{_NUM}\s+days?\s+(?:before|after)\s+(?:the\s+)?(?:Chinese|Lunar)\s+New\s+Year(?:\s+{_YEAR})?",
+        rf"(?:the\s+)?(?:Chinese|Lunar)\s+New\s+Year(?:\s+{_YEAR})?|Spring\s+Festival(?:\s+{_YEAR})?",
+        rf"{_PART}[\s-]+{_MONTH}(?:,?\s+{_YEAR})?",
+        rf"(?:the\s+)?(?:end|start|beginning)\s+of\s+(?:{_MONTH}\s+)?{_YEAR}",
+        rf"{_PART}[\s-]+{_YEAR}|year-end\s+{_YEAR}",
+        rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}",
+        rf"{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}",
+        rf"{_MONTH},?\s+(?:of\s+)?{_YEAR}",
+        rf"(?:Q[1-4]|H[12])\s*-?\s*{_YEAR}|{_YEAR}\s*-?\s*(?:Q[1-4]|H[12])",
+        rf"(?:first|second|third|fourth)\s+(?:quarter|half)\s+of\s+{_YEAR}",
+        rf"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_YEAR}",
+        rf"{_MONTH}\s+{_DAY}",
+        rf"(?<![$€¥\d.,])\b{_YEAR}\b(?![\d%]|\.\d|,\d)",
+        r"(?:last|this|next|previous)\s+(?:year|quarter|month|week)",
+        r"(?:yesterday|tomorrow)",
+        # A bare month needs a preposition before it ("in December"): "May"
+        # and "March" are words too.
+        rf"\b(?:in|by|since|on|until)\s+{_MONTH}(?![\w-]|\.?,?\s+\d)",
+    ]),
+    re.I,
+)
+# Words that may stand before the core and change its reading.
+_OPERATORS = re.compile(r"(?:\b(?:in|on|during|by|since|before|after|around|circa|about|approximately)\s+(?:the\s+)?)$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A temporal expression: its verbatim words, offsets and reading."""
+
+    start: int
+    end: int
+    text: str
+    reading: FuzzyDate
+
+
+def find_dates(text: str, start: int, end: int, *, published: FuzzyDate | date | None,
+               future: bool = False) -> list[DateMention]:
+    """The readable temporal expressions in ``text[start:end]``, in order."""
+    found: list[DateMention] = []
+    for m in _CORE.finditer(text, start, end):
+        core = m.group(0)
+        if _is_bare_word(core, m.start(), text):
+            continue
+        mention = _read(text, m.start(), m.end(), start, published, future)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _is_bare_word(core: str, at: int, text: str) -> bool:
+    # "this year" etc. are fine; a lower-case month abbreviation is not a month.
+    return core[:1].islower() and core.split()[0].lower().rstrip(".") in {
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "may", "march",
+    }
+
+
+def _read(text: str, start: int, end: int, floor: int, published: FuzzyDate | date | None,
+          future: bool) -> DateMention | None:
+    # Try the operator before the core first ("by September 2024"), then the core alone.
+    before = _OPERATORS.search(text, max(floor, start - 20), start)
+    candidates = [before.start()] if before is not None else []
+    candidates.append(start)
+    for begin in candidates:
+        words = text[begin:end]
+        try:
+            reading = parse(words, published=published, future=future)
+        except FuzzyDateError:
+            continue
+        return DateMention(begin, end, words, reading)
+    return None
+
+
+def latest_past_date(mentions: list[DateMention], today: date) -> FuzzyDate | None:
+    """The mention that starts latest, among those that started by ``today``."""
+    past = [m.reading for m in mentions if m.reading.earliest is not None and m.reading.earliest <= today]
+    if not past:
+        return None
+    return max(past, key=lambda r: (r.earliest, r.latest or date.max))

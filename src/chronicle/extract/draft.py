@@ -1,0 +1,275 @@
+"""Assemble a draft events file: the header, the events, the proposals.
+
+Every event carries ``status: draft``, a confidence, its quote (at most 25
+words, verbatim) and the quote's offsets into the whole file, so that the
+validator checks it against the text exactly as it checks curated files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from chronicle.errors import ChronicleError
+from chronicle.events import Entity
+from chronicle.extract.classify import Cue, certainty, classify
+from chronicle.extract.dates import DateMention, find_dates, latest_past_date
+from chronicle.extract.entities import Gazetteer, Mention, Proposal, propose, slugify
+from chronicle.extract.facts import MANY_SUBJECTS, facts_for, subjects
+from chronicle.extract.numbers import find_quantities
+from chronicle.extract.sentences import Sentence, split_sentences
+from chronicle.extract.source import Source, read_source
+from chronicle.fuzzydate import FuzzyDate, parse
+
+MAX_QUOTE_WORDS = 25
+MAX_TYPES_PER_SENTENCE = 3
+# A dateline such as "Posted on December 15, 2025" states the publication date.
+_DATELINE = re.compile(r"\b(?:Posted|Published|Updated)\s+(?:on\s+)?([A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})")
+_BENCHMARK_NOUNS = re.compile(r"\bbenchmarks?\b|\bleaderboards?\b|\bscores?\b", re.I)
+_BENCHMARK_WORDS = re.compile(r"\boutperform|\bsurpass|\bmatch|\bbeat|\bexceed|\bparity|\brival", re.I)
+
+
+@dataclass
+class Draft:
+    """A drafted events file: header, events, proposed entities and header notes."""
+
+    document: dict[str, Any]
+    events: list[dict[str, Any]]
+    proposals: list[Proposal] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Options:
+    published: str | None = None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    doc_id: str | None = None
+    window: str | None = None
+    today: date | None = None
+
+
+def extract_file(path: Path, entities: Sequence[Entity], options: Options = Options()) -> Draft:
+    """Read the article at ``path`` and draft its events."""
+    return extract(read_source(path), entities, options)
+
+
+def extract(source: Source, entities: Sequence[Entity], options: Options = Options()) -> Draft:
+    """Draft the events of ``source`` with the known ``entities``."""
+    gazetteer = Gazetteer(entities)
+    sentences = split_sentences(source.text, source.body_start)
+    if not sentences:
+        raise ChronicleError(f"{source.name}: has no sentences to read", "give a file that holds the article's text")
+    notes: list[str] = []
+    published_text = options.published or _published_from(source)
+    if published_text is not None:
+        try:
+            dated = parse(published_text)
+        except ChronicleError as exc:
+            raise ChronicleError(f"--published: {exc.message}", "give a date such as 2025-12-15") from None
+        if dated.latest is None:
+            raise ChronicleError(f"--published: {published_text!r} has no end date", "give a date such as 2025-12-15")
+        window_text = None
+    else:
+        window_text, why = _window(source, sentences, options)
+        dated = parse(window_text)
+        notes.append(why)
+    document = _header(source, options, published_text, window_text)
+    events: list[dict[str, Any]] = []
+    proposals: dict[str, Proposal] = {}
+    for sentence in sentences:
+        for event, new in _events_of(source.text, sentence, gazetteer, dated):
+            events.append(event)
+            proposals.update({p.slug: p for p in new})
+    events = _deduplicated(events)
+    used = {e["subject"] for e in events} | {s for e in events for s in e.get("entities", [])}
+    kept = [p for slug, p in sorted(proposals.items()) if slug in used]
+    return Draft(document, _with_ids(events), kept, notes)
+
+
+def _published_from(source: Source) -> str | None:
+    for key in ("publishedAt", "published", "date"):
+        if source.meta.get(key):
+            return source.meta[key]
+    m = _DATELINE.search(source.text, source.body_start)
+    return m[1] if m else None
+
+
+def _window(source: Source, sentences: Sequence[Sentence], options: Options) -> tuple[str, str]:
+    today = options.today or date.today()
+    if options.window:
+        return options.window, f"The text gives no publication date; window {options.window} as given."
+    mentions: list[DateMention] = []
+    for s in sentences:
+        if certainty(s.text) == "forecast":
+            continue  # a goal ("by 2028") says nothing about when the text was written
+        mentions.extend(find_dates(source.text, s.start, s.end, published=None))
+    latest = latest_past_date(mentions, today)
+    if latest is None:
+        return (f"../{today.isoformat()}",
+                f"The text gives no publication date and names no past date: window open until today, {today}.")
+    start = latest.edtf.split("/")[0].rstrip("~?%")
+    if start == ".." or not start:
+        start = latest.earliest.isoformat() if latest.earliest else ".."
+    return (f"{start}/{today.isoformat()}",
+            f"The text gives no publication date: window from the latest past date it names "
+            f"({latest.text!r}) to today, {today}.")
+
+
+def _header(source: Source, options: Options, published: str | None, window: str | None) -> dict[str, Any]:
+    title = options.title or source.meta.get("title") or _first_line(source)
+    doc_id = options.doc_id or slugify(title)[:80].strip("-.") or slugify(Path(source.name).stem)
+    header: dict[str, Any] = {
+        "id": doc_id, "title": title, "publisher": options.publisher, "url": options.url,
+        "published": published,
+    }
+    if window is not None:
+        header["window"] = window
+    header.update({"kind": "news", "text": source.name, "sha256": source.sha256})
+    return header
+
+
+def _first_line(source: Source) -> str:
+    for line in source.text[source.body_start:].splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return f"[untitled: {' '.join(line.split()[:10])}]" if len(line.split()) > 14 else line
+    return f"[untitled: {source.name}]"  # pragma: no cover - empty texts are refused earlier
+
+
+def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer,
+               dated: FuzzyDate) -> list[tuple[dict[str, Any], list[Proposal]]]:
+    cert = certainty(sentence.text)
+    dates = find_dates(text, sentence.start, sentence.end, published=dated, future=cert == "forecast")
+    mentions = [m for m in gazetteer.find(text, sentence.start, sentence.end)
+                if all(m.end <= d.start or m.start >= d.end for d in dates)]
+    new = propose(text, sentence.start, sentence.end, gazetteer.entities, mentions)
+    all_mentions = sorted(mentions + [m for _, m in new], key=lambda m: m.start)
+    if not all_mentions:
+        return []
+    quantities = find_quantities(text, sentence.start, sentence.end)
+    cues = _filtered(classify(sentence.text), all_mentions, cert, sentence.text)
+    if not cues and (dates or cert != "reported"):
+        cues = [Cue("other", 0, 0)]
+    out: list[tuple[dict[str, Any], list[Proposal]]] = []
+    for cue in cues[:MAX_TYPES_PER_SENTENCE]:
+        stop = None
+        if cue.type in MANY_SUBJECTS:
+            bench = _BENCHMARK_WORDS.search(sentence.text)
+            stop = sentence.start + bench.start() if bench else None
+        for index, subject in enumerate(subjects(cue.type, all_mentions, stop)):
+            facts = facts_for(cue.type, sentence.text, sentence.start, cue.start, quantities, subject,
+                              all_mentions, index)
+            if facts is None:
+                continue
+            event = _event(text, sentence, cue, cert, subject, all_mentions, dates, facts)
+            used = {event["subject"], *event.get("entities", [])}
+            out.append((event, [p for p, m in new if m.slug in used]))
+    return out
+
+
+def _filtered(cues: list[Cue], mentions: Sequence[Mention], cert: str, sentence: str) -> list[Cue]:
+    kinds = {m.kind for m in mentions}
+    types = {c.type for c in cues}
+    kept: list[Cue] = []
+    for cue in cues:
+        kind = cue.type
+        if kind == "downloads" and "usage_share" in types:
+            continue
+        if kind == "user_count" and "downloads" in types:
+            continue
+        if kind == "benchmark_claim" and len({m.slug for m in mentions if m.kind in ("model", "model-family", "product")}) < 2 \
+                and not _BENCHMARK_NOUNS.search(sentence):
+            continue
+        if kind == "model_release" and cert == "forecast":
+            cue = Cue("model_announcement", cue.start, cue.end)
+        if kind == "model_release" and not kinds & {"model", "model-family", "product"}:
+            continue
+        if kind == "product_launch" and "model_release" in types and "product" not in kinds:
+            continue
+        kept.append(cue)
+    if "product_launch" in {c.type for c in kept}:
+        kept = [c for c in kept if c.type != "model_release" or "model" in kinds]
+    return kept
+
+
+def _event(text: str, sentence: Sentence, cue: Cue, cert: str, subject: Mention, mentions: Sequence[Mention],
+           dates: Sequence[DateMention], facts: dict[str, Any]) -> dict[str, Any]:
+    anchor_start = sentence.start + cue.start if cue.end > cue.start else subject.start
+    anchor_end = sentence.start + cue.end if cue.end > cue.start else subject.end
+    date = _nearest_date(dates, anchor_start)
+    q_start, q_end = _quote_span(text, sentence, min(anchor_start, subject.start), max(anchor_end, subject.end))
+    others = [m.slug for m in mentions if m.slug != subject.slug]
+    confidence = 0.35 + (0.2 if date else 0) + (0.15 if cue.type != "other" else 0) \
+        + (0.1 if facts else 0) - (0.15 if subject.proposed else 0)
+    event: dict[str, Any] = {
+        "type": cue.type, "subject": subject.slug,
+        "entities": list(dict.fromkeys(others)),
+        "when": {"text": date.text, "edtf": date.reading.edtf} if date else {"text": ""},
+        "certainty": cert,
+    }
+    if facts:
+        event["facts"] = facts
+    event.update({
+        "quote": text[q_start:q_end], "offsets": [q_start, q_end],
+        "status": "draft", "confidence": round(min(max(confidence, 0.05), 0.95), 2),
+    })
+    if not event["entities"]:
+        del event["entities"]
+    return event
+
+
+def _nearest_date(dates: Sequence[DateMention], at: int) -> DateMention | None:
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs(d.start - at))
+
+
+def _quote_span(text: str, sentence: Sentence, focus_start: int, focus_end: int) -> tuple[int, int]:
+    """The sentence, or the window of at most 25 of its words around the focus."""
+    words = [(sentence.start + m.start(), sentence.start + m.end()) for m in re.finditer(r"\S+", sentence.text)]
+    if len(words) <= MAX_QUOTE_WORDS:
+        return sentence.start, sentence.end
+    first = next((i for i, (a, b) in enumerate(words) if b > focus_start), 0)
+    last = next((i for i, (a, b) in reversed(list(enumerate(words))) if a < focus_end), first)
+    if last - first + 1 > MAX_QUOTE_WORDS:
+        last = first + MAX_QUOTE_WORDS - 1
+    spare = MAX_QUOTE_WORDS - (last - first + 1)
+    before = min(first, spare // 3)
+    first -= before
+    last = min(len(words) - 1, last + spare - before)
+    first = max(0, min(first, last - MAX_QUOTE_WORDS + 1))
+    start, end = words[first][0], words[last][1]
+    while end > start and text[end - 1] in ",;:—–(":
+        end -= 1
+    return start, end
+
+
+def _deduplicated(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A headline or summary restating a claim of the body is the same claim:
+    # keep the first of each type, subject, date and facts.
+    seen: set[tuple[Any, ...]] = set()
+    kept = []
+    for e in events:
+        key = (e["type"], e["subject"], e["when"].get("edtf"), repr(e.get("facts")), e["quote"])
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(e)
+    return kept
+
+
+def _with_ids(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    out = []
+    for e in events:
+        base = f"{e['subject']}-{e['type'].replace('_', '-')}"
+        counts[base] = counts.get(base, 0) + 1
+        local = base if counts[base] == 1 else f"{base}-{counts[base]}"
+        out.append({"id": local, **e})
+    return out

@@ -1,0 +1,88 @@
+"""A draft as YAML text: the header comment, the document, the events.
+
+Written by hand rather than by a YAML dumper so that the file reads like the
+curated ones (flow style for short values, double-quoted strings) and the
+same draft always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from chronicle.extract.draft import Draft
+
+_PLAIN = re.compile(r"[a-z][a-z0-9._-]*")
+_YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf"}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text not in _YAML_WORDS:
+        return text
+    # JSON strings are valid double-quoted YAML scalars.
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def events_yaml(draft: Draft, proposals_file: str | None) -> str:
+    """The events file of ``draft``; ``proposals_file`` names where proposals went."""
+    lines = [
+        f"# Draft events drafted by `chronicle extract` from {draft.document['text']}.",
+        "# Review every event: fix its type, subject, date and facts, delete what is wrong,",
+        "# then remove `status: draft` (or ingest with --allow-drafts).",
+    ]
+    lines += [f"# {note}" for note in draft.notes]
+    if draft.proposals:
+        where = proposals_file or "nowhere (write to a file with -o to keep them)"
+        lines.append(f"# {len(draft.proposals)} proposed entit{'y' if len(draft.proposals) == 1 else 'ies'} "
+                     f"(not in entities.yaml): {where}")
+    lines.append("document:")
+    for key, value in draft.document.items():
+        lines.append(f"  {key}: {_scalar(value)}")
+    if not draft.events:
+        lines.append("events: []")
+        return "\n".join(lines) + "\n"
+    lines.append("events:")
+    for event in draft.events:
+        first = True
+        for key, value in event.items():
+            prefix = "  - " if first else "    "
+            first = False
+            if key == "facts":
+                lines.append(f"{prefix}facts:")
+                lines += [f"      {name}: {_scalar(v)}" for name, v in value.items()]
+            else:
+                lines.append(f"{prefix}{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def proposals_yaml(draft: Draft, events_file: str) -> str:
+    """The proposed entities, as an entities file to review beside the draft."""
+    lines = [
+        f"# proposed: entities named in {draft.document['text']} that entities.yaml does not know,",
+        f"# used by the draft {events_file}. Check each name, kind and slug (merge it into",
+        "# an existing entity as an alias if it is one), then move it into entities.yaml.",
+        "entities:",
+    ]
+    lines += [f"  - {_scalar(p.record())}" for p in draft.proposals]
+    return "\n".join(lines) + "\n"
+
+
+def output_names(out: str) -> Sequence[str]:
+    """The draft's file name and its proposals' file name beside it."""
+    stem = out[:-5] if out.endswith(".yaml") else out[:-4] if out.endswith(".yml") else out
+    return out, f"{stem}.entities.yaml"
