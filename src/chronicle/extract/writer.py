@@ -8,9 +8,14 @@ same draft always gives the same bytes.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
+
+from chronicle.errors import ChronicleError
 
 from chronicle.extract.draft import Draft
 
@@ -86,3 +91,29 @@ def output_names(out: str) -> Sequence[str]:
     """The draft's file name and its proposals' file name beside it."""
     stem = out[:-5] if out.endswith(".yaml") else out[:-4] if out.endswith(".yml") else out
     return out, f"{stem}.entities.yaml"
+
+
+def save(draft: Draft, out: Path) -> list[Path]:
+    """Write the draft (and its proposals beside it) to ``out``; all or nothing.
+
+    Each file is written to a temporary name and renamed into place only when
+    every file has been written, so a failure leaves no partial output.
+    """
+    events_name, proposals_name = output_names(str(out))
+    texts = {Path(events_name): events_yaml(draft, Path(proposals_name).name if draft.proposals else None)}
+    if draft.proposals:
+        texts[Path(proposals_name)] = proposals_yaml(draft, Path(events_name).name)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, text in texts.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            written.append((Path(tmp), path))
+    except OSError as exc:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise ChronicleError(f"{out}: cannot write ({exc.strerror or exc})", "check the folder exists and is writable") from None
+    for tmp, path in written:
+        os.replace(tmp, path)
+    return [path for _, path in written]
