@@ -19,8 +19,8 @@ from chronicle.events import Entity
 from chronicle.extract.classify import Cue, certainty, classify
 from chronicle.extract.dates import DateMention, find_dates, latest_past_date
 from chronicle.extract.entities import Gazetteer, Mention, Proposal, propose, slugify
-from chronicle.extract.facts import MANY_SUBJECTS, facts_for, subjects
-from chronicle.extract.numbers import find_quantities
+from chronicle.extract.facts import AGENT_TYPES, MANY_SUBJECTS, SUBJECT_KINDS, facts_for, nearest_before, subjects
+from chronicle.extract.numbers import Quantity, find_quantities
 from chronicle.extract.sentences import Sentence, split_sentences
 from chronicle.extract.source import Source, read_source
 from chronicle.fuzzydate import FuzzyDate, parse
@@ -82,8 +82,11 @@ def extract(source: Source, entities: Sequence[Entity], options: Options = Optio
     document = _header(source, options, published_text, window_text)
     events: list[dict[str, Any]] = []
     proposals: dict[str, Proposal] = {}
+    ctx = _Context()
     for sentence in sentences:
-        for event, new in _events_of(source.text, sentence, gazetteer, dated):
+        if sentence.paragraph != ctx.paragraph:
+            ctx = _Context(paragraph=sentence.paragraph)
+        for event, new in _events_of(source.text, sentence, gazetteer, dated, ctx):
             events.append(event)
             proposals.update({p.slug: p for p in new})
     events = _deduplicated(events)
@@ -142,35 +145,108 @@ def _first_line(source: Source) -> str:
     return f"[untitled: {source.name}]"  # pragma: no cover - empty texts are refused earlier
 
 
-def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer,
-               dated: FuzzyDate) -> list[tuple[dict[str, Any], list[Proposal]]]:
+_PRONOUN = re.compile(r"\b(?:it|its|they|their|the company|the firm|the startup|the lab)\b", re.I)
+_TOPIC_KINDS = ("org", "product", "model", "model-family")
+
+
+@dataclass
+class _Context:
+    """What the sentences before this one tell about it."""
+
+    topic: Mention | None = None  # what "it" / "the company" refers to
+    lead: str | None = None  # the date words of a lead-in ending in a colon
+    paragraph: int = -1
+
+
+def _is_list_item(text: str, sentence: Sentence) -> bool:
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return text[line_start:sentence.start].strip() in ("-", "*", "•", "–")
+
+
+def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: FuzzyDate,
+               ctx: _Context) -> list[tuple[dict[str, Any], list[Proposal]]]:
     cert = certainty(sentence.text)
-    dates = find_dates(text, sentence.start, sentence.end, published=dated, future=cert == "forecast")
-    mentions = [m for m in gazetteer.find(text, sentence.start, sentence.end)
-                if all(m.end <= d.start or m.start >= d.end for d in dates)]
-    new = propose(text, sentence.start, sentence.end, gazetteer.entities, mentions)
-    all_mentions = sorted(mentions + [m for _, m in new], key=lambda m: m.start)
-    if not all_mentions:
+    future = cert == "forecast"
+    dates = find_dates(text, sentence.start, sentence.end, published=dated, future=future)
+    found = [m for m in gazetteer.find(text, sentence.start, sentence.end)
+             if all(m.end <= d.start or m.start >= d.end for d in dates)]
+    new = propose(text, sentence.start, sentence.end, gazetteer.entities, found)
+    mentions = sorted(found + [m for _, m in new], key=lambda m: m.start)
+    mentions = _with_owners(mentions, gazetteer)
+    pronoun = _PRONOUN.search(sentence.text)
+    if pronoun is not None and ctx.topic is not None:
+        at = sentence.start + pronoun.start()
+        if not any(m.start < at for m in mentions):
+            mentions = sorted([Mention(ctx.topic.slug, ctx.topic.kind, at, sentence.start + pronoun.end(),
+                                       ctx.topic.proposed), *mentions], key=lambda m: m.start)
+    # A lead-in ending in a colon dates the list items under it.
+    item = _is_list_item(text, sentence)
+    if not dates and item and ctx.lead is not None:
+        try:
+            reading = parse(ctx.lead, published=dated, future=future)
+            dates = [DateMention(sentence.start, sentence.start, ctx.lead, reading)]
+        except ChronicleError:
+            pass
+    if not item:
+        ctx.lead = dates[0].text if dates and sentence.text.rstrip().endswith(":") else None
+    topic = next((m for m in found if m.kind in _TOPIC_KINDS), None)
+    if topic is not None:
+        ctx.topic = topic
+    if not mentions:
         return []
     quantities = find_quantities(text, sentence.start, sentence.end)
-    cues = _filtered(classify(sentence.text), all_mentions, cert, sentence.text)
+    cues = _filtered(classify(sentence.text), mentions, cert, sentence.text)
     if not cues and (dates or cert != "reported"):
         cues = [Cue("other", 0, 0)]
     out: list[tuple[dict[str, Any], list[Proposal]]] = []
     for cue in cues[:MAX_TYPES_PER_SENTENCE]:
-        stop = None
-        if cue.type in MANY_SUBJECTS:
-            bench = _BENCHMARK_WORDS.search(sentence.text)
-            stop = sentence.start + bench.start() if bench else None
-        for index, subject in enumerate(subjects(cue.type, all_mentions, stop)):
-            facts = facts_for(cue.type, sentence.text, sentence.start, cue.start, quantities, subject,
-                              all_mentions, index)
-            if facts is None:
-                continue
-            event = _event(text, sentence, cue, cert, subject, all_mentions, dates, facts)
+        for subject, facts, at in _claims(cue, sentence, mentions, quantities):
+            event = _event(text, sentence, cue, cert, subject, mentions, dates, facts, at)
             used = {event["subject"], *event.get("entities", [])}
             out.append((event, [p for p, m in new if m.slug in used]))
     return out
+
+
+def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
+            quantities: Sequence[Quantity]) -> list[tuple[Mention, dict[str, Any], int]]:
+    """(subject, facts, where) for each claim a cue makes in the sentence."""
+    cue_at = sentence.start + cue.start
+    if cue.type == "usage_share":
+        # One share per percentage, about the name just before it ("Qwen ...
+        # over 40%, up from Llama's approximately 15%").
+        claims = []
+        for q in [q for q in quantities if q.kind == "percent"][:3]:
+            subject = nearest_before(mentions, q.start, SUBJECT_KINDS["usage_share"])
+            facts = facts_for("usage_share", sentence.text, sentence.start, q.start - sentence.start, [q],
+                              subject, mentions) if subject else None
+            if subject is not None and facts is not None and all(c[0].slug != subject.slug for c in claims):
+                claims.append((subject, facts, q.start))
+        return claims
+    stop = None
+    if cue.type in MANY_SUBJECTS:
+        bench = _BENCHMARK_WORDS.search(sentence.text)
+        stop = sentence.start + bench.start() if bench else None
+    elif cue.type in AGENT_TYPES and cue.end > cue.start:
+        stop = cue_at
+    claims = []
+    for index, subject in enumerate(subjects(cue.type, mentions, stop)):
+        facts = facts_for(cue.type, sentence.text, sentence.start, cue.start, quantities, subject, mentions, index)
+        if facts is not None:
+            claims.append((subject, facts, cue_at if cue.end > cue.start else subject.start))
+    return claims
+
+
+def _with_owners(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Add the org behind each named model or product ("ByteDance's Doubao" names ByteDance too)."""
+    out = list(mentions)
+    present = {m.slug for m in mentions}
+    for m in mentions:
+        entity = gazetteer.entities.get(m.slug)
+        owner = entity.org if entity is not None else None
+        if owner and owner not in present and owner in gazetteer.entities:
+            out.append(Mention(owner, gazetteer.entities[owner].kind, m.start, m.end, implied=True))
+            present.add(owner)
+    return sorted(out, key=lambda m: (m.start, m.implied))
 
 
 def _filtered(cues: list[Cue], mentions: Sequence[Mention], cert: str, sentence: str) -> list[Cue]:
@@ -199,12 +275,12 @@ def _filtered(cues: list[Cue], mentions: Sequence[Mention], cert: str, sentence:
 
 
 def _event(text: str, sentence: Sentence, cue: Cue, cert: str, subject: Mention, mentions: Sequence[Mention],
-           dates: Sequence[DateMention], facts: dict[str, Any]) -> dict[str, Any]:
+           dates: Sequence[DateMention], facts: dict[str, Any], at: int) -> dict[str, Any]:
     anchor_start = sentence.start + cue.start if cue.end > cue.start else subject.start
     anchor_end = sentence.start + cue.end if cue.end > cue.start else subject.end
-    date = _nearest_date(dates, anchor_start)
+    date = _nearest_date(dates, at)
     q_start, q_end = _quote_span(text, sentence, min(anchor_start, subject.start), max(anchor_end, subject.end))
-    others = [m.slug for m in mentions if m.slug != subject.slug]
+    others = [m.slug for m in mentions if m.slug != subject.slug and not m.implied]
     confidence = 0.35 + (0.2 if date else 0) + (0.15 if cue.type != "other" else 0) \
         + (0.1 if facts else 0) - (0.15 if subject.proposed else 0)
     event: dict[str, Any] = {

@@ -21,7 +21,7 @@ from chronicle.eventfiles import load_yaml
 from chronicle.events import Entity
 
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)*")
-_SEP = r"[\s\-–_.'’]?"
+_SEP = r"(?:['’]s\s|[\s\-–_.'’])?"
 _BOUNDARY_AFTER = r"(?![A-Za-z0-9]|[.\-]\d|-[A-Z])"
 
 
@@ -34,6 +34,7 @@ class Mention:
     start: int
     end: int
     proposed: bool = False
+    implied: bool = False  # not named, but owner of a name ("Doubao" implies ByteDance)
 
 
 def load_entities(path: Path) -> list[Entity]:
@@ -127,7 +128,9 @@ _ORG = re.compile(rf"\b(?:{_CAP}\s+){{1,3}}{_ORG_CUES}\b")
 _MODEL = re.compile(r"\b(?:[A-Z][A-Za-z]+\s)?[A-Z][A-Za-z]*[\-\s]?[A-Z]?\d+(?:\.\d+)*(?:-[A-Z][A-Za-z]+)?\b(?!\s*(?:%|percent|million|billion|days|years))")
 _PERSON = re.compile(r"(?:\b(?:CEO|founder|co-founder|chief scientist|researcher|professor|analyst|said|says|according to)\s+)"
                      r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2})\b")
-_NOT_NAMES = {"The", "This", "That", "These", "In", "By", "On", "At", "For", "And", "But", "With", "From", "As", "It"}
+_NOT_NAMES = {"The", "This", "That", "These", "In", "By", "On", "At", "For", "And", "But", "With", "From", "As", "It",
+              "Domestic", "Chinese", "American", "Western", "Global", "Generative", "Open", "Other", "Many",
+              "Some", "Leading", "Major", "Emerging", "Frontier", "Agentic", "Physical", "Embodied", "Sovereign"}
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December", "Q1", "Q2", "Q3", "Q4", "H1", "H2"}
 

@@ -38,11 +38,23 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
 # ("Moore Threads and MetaX went public", "launched DeepSeek-V3 and DeepSeek-R1").
 MANY_SUBJECTS = {"ipo", "model_release", "model_announcement"}
 _POSITION_FIRST = {"usage_share", "other", "research_output"}
+# Types whose subject is the actor, named before the verb ("Manus raised ...
+# from Benchmark Capital"): names after the cue are counterparts.
+AGENT_TYPES = {"funding", "valuation", "revenue", "ipo", "partnership", "talent_move", "policy", "benchmark_claim",
+               "user_count", "market_reaction", "license", "research_output", "chip_hardware", "infrastructure"}
 
 
 def subjects(kind: str, mentions: Sequence[Mention], stop: int | None = None) -> list[Mention]:
-    """The subject(s) for an event of ``kind`` among the sentence's mentions."""
-    usable = [m for m in mentions if stop is None or m.start < stop] or list(mentions)
+    """The subject(s) for an event of ``kind`` among the sentence's mentions.
+
+    ``stop`` is where the cue is: for actor types, and for releases (which
+    stop at a comparison), names before it are preferred.
+    """
+    wanted_kinds = SUBJECT_KINDS.get(kind)
+    before = [m for m in mentions if stop is None or m.start < stop]
+    if wanted_kinds is not None and not any(m.kind in wanted_kinds for m in before):
+        before = []
+    usable = before or list(mentions)
     wanted = SUBJECT_KINDS.get(kind)
     if wanted is None or kind in _POSITION_FIRST:
         allowed = [m for m in usable if wanted is None or m.kind in wanted]
@@ -54,6 +66,15 @@ def subjects(kind: str, mentions: Sequence[Mention], stop: int | None = None) ->
                 return list({m.slug: m for m in of_kind}.values())[:3]
             return of_kind[:1]
     return []
+
+
+def nearest_before(mentions: Sequence[Mention], at: int, kinds: Sequence[str]) -> Mention | None:
+    """The mention of one of ``kinds`` closest before ``at`` (else the first after it)."""
+    pool = [m for m in mentions if m.kind in kinds]
+    before = [m for m in pool if m.start < at]
+    if before:
+        return max(before, key=lambda m: m.start)
+    return pool[0] if pool else None
 
 
 def _nearest(qs: Sequence[Quantity], at: int, kinds: Sequence[str]) -> Quantity | None:
