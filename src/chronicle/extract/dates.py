@@ -9,7 +9,7 @@ guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from chronicle.errors import FuzzyDateError
@@ -47,6 +47,13 @@ _CORE = re.compile(
     ]),
     re.I,
 )
+# Idioms the date parser does not read, and the phrase each means: the words
+# stay verbatim in `when.text`, the reading goes in `when.edtf`.
+_IDIOMS = re.compile(
+    rf"\b(?P<part>early|mid|late)(?:\s+in|\s+of)\s+(?:the\s+year\s+)?(?P<y1>{_YEAR})\b"
+    rf"|\b(?:kick(?:ed|s)?\s+off|start(?:ed|s)?|beg[ai]n(?:s)?)\s+(?P<y2>{_YEAR})\b",
+    re.I,
+)
 # Words that may stand before the core and change its reading.
 _OPERATORS = re.compile(r"(?:\b(?:in|on|during|by|since|before|after|around|circa|about|approximately)\s+(?:the\s+)?)$", re.I)
 
@@ -65,14 +72,23 @@ def find_dates(text: str, start: int, end: int, *, published: FuzzyDate | date |
                future: bool = False) -> list[DateMention]:
     """The readable temporal expressions in ``text[start:end]``, in order."""
     found: list[DateMention] = []
+    for m in _IDIOMS.finditer(text, start, end):
+        phrase = f"{(m['part'] or 'early').lower()} {m['y1'] or m['y2']}"
+        try:
+            reading = parse(phrase, published=published, future=future)
+        except FuzzyDateError:
+            continue
+        found.append(DateMention(m.start(), m.end(), m.group(0), replace(reading, text=m.group(0))))
     for m in _CORE.finditer(text, start, end):
+        if any(f.start <= m.start() < f.end for f in found):
+            continue
         core = m.group(0)
         if _is_bare_word(core, m.start(), text):
             continue
         mention = _read(text, m.start(), m.end(), start, published, future)
         if mention is not None:
             found.append(mention)
-    return found
+    return sorted(found, key=lambda d: d.start)
 
 
 def _is_bare_word(core: str, at: int, text: str) -> bool:

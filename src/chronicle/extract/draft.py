@@ -30,7 +30,8 @@ MAX_TYPES_PER_SENTENCE = 3
 # A dateline such as "Posted on December 15, 2025" states the publication date.
 _DATELINE = re.compile(r"\b(?:Posted|Published|Updated)\s+(?:on\s+)?([A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})")
 _BENCHMARK_NOUNS = re.compile(r"\bbenchmarks?\b|\bleaderboards?\b|\bscores?\b", re.I)
-_BENCHMARK_WORDS = re.compile(r"\boutperform|\bsurpass|\bmatch|\bbeat|\bexceed|\bparity|\brival", re.I)
+_BENCHMARK_WORDS = re.compile(r"\boutperform|\bsurpass|\bmatch|\bbeat|\bexceed|\bparity|\brival|\bnearing\b"
+                              r"|\bcompar(?:ed|able)\b|\bversus\b|\bvs\.?|\bthan\b|\blike\b", re.I)
 
 
 @dataclass
@@ -146,7 +147,7 @@ def _first_line(source: Source) -> str:
 
 
 _PRONOUN = re.compile(r"\b(?:it|its|they|their|the company|the firm|the startup|the lab)\b", re.I)
-_TOPIC_KINDS = ("org", "product", "model", "model-family")
+_TOPIC_KINDS = ("model", "product", "org", "model-family")
 
 
 @dataclass
@@ -189,10 +190,11 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
             pass
     if not item:
         ctx.lead = dates[0].text if dates and sentence.text.rstrip().endswith(":") else None
-    topic = next((m for m in found if m.kind in _TOPIC_KINDS), None)
+    previous = ctx.topic
+    topic = min((m for m in found if m.kind in _TOPIC_KINDS), key=lambda m: _TOPIC_KINDS.index(m.kind), default=None)
     if topic is not None:
         ctx.topic = topic
-    if not mentions:
+    if not mentions and previous is None:
         return []
     quantities = find_quantities(text, sentence.start, sentence.end)
     cues = _filtered(classify(sentence.text), mentions, cert, sentence.text)
@@ -200,7 +202,7 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
         cues = [Cue("other", 0, 0)]
     out: list[tuple[dict[str, Any], list[Proposal]]] = []
     for cue in cues[:MAX_TYPES_PER_SENTENCE]:
-        for subject, facts, at in _claims(cue, sentence, mentions, quantities):
+        for subject, facts, at in _claims(cue, sentence, mentions, quantities, previous):
             event = _event(text, sentence, cue, cert, subject, mentions, dates, facts, at)
             used = {event["subject"], *event.get("entities", [])}
             out.append((event, [p for p, m in new if m.slug in used]))
@@ -208,7 +210,7 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
 
 
 def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
-            quantities: Sequence[Quantity]) -> list[tuple[Mention, dict[str, Any], int]]:
+            quantities: Sequence[Quantity], topic: Mention | None) -> list[tuple[Mention, dict[str, Any], int]]:
     """(subject, facts, where) for each claim a cue makes in the sentence."""
     cue_at = sentence.start + cue.start
     if cue.type == "usage_share":
@@ -229,7 +231,11 @@ def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
     elif cue.type in AGENT_TYPES and cue.end > cue.start:
         stop = cue_at
     claims = []
-    for index, subject in enumerate(subjects(cue.type, mentions, stop)):
+    found = subjects(cue.type, mentions, stop)
+    if not found and topic is not None and topic.kind in SUBJECT_KINDS.get(cue.type, ()):
+        # No name of the right kind: the claim goes on about the previous topic.
+        found = [Mention(topic.slug, topic.kind, sentence.start, sentence.start, topic.proposed, implied=True)]
+    for index, subject in enumerate(found):
         facts = facts_for(cue.type, sentence.text, sentence.start, cue.start, quantities, subject, mentions, index)
         if facts is not None:
             claims.append((subject, facts, cue_at if cue.end > cue.start else subject.start))
@@ -255,8 +261,6 @@ def _filtered(cues: list[Cue], mentions: Sequence[Mention], cert: str, sentence:
     kept: list[Cue] = []
     for cue in cues:
         kind = cue.type
-        if kind == "downloads" and "usage_share" in types:
-            continue
         if kind == "user_count" and "downloads" in types:
             continue
         if kind == "benchmark_claim" and len({m.slug for m in mentions if m.kind in ("model", "model-family", "product")}) < 2 \

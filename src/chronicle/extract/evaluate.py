@@ -37,6 +37,7 @@ class Score:
     matched_dated: int = 0
     bounds_right: int = 0
     misses: list[str] = field(default_factory=list)
+    wrong_dates: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         for name in ("drafts", "curated", "curated_dated", "matched", "matched_dated", "bounds_right"):
@@ -106,7 +107,11 @@ def score_document(curated_path: Path, texts: Path, entities: Sequence[Entity], 
         c, d = curated[i], drafts[j]
         score.matched += 1
         score.matched_dated += c.event_id in dated_ids
-        score.bounds_right += (c.when.earliest, c.when.latest) == (d.when.earliest, d.when.latest)
+        if (c.when.earliest, c.when.latest) == (d.when.earliest, d.when.latest):
+            score.bounds_right += 1
+        else:
+            score.wrong_dates.append(f"{c.type} {c.subject}: curated {c.when.edtf} ({c.when.text!r}), "
+                                     f"draft {d.when.edtf} ({d.when.text!r})")
     score.misses = [f"{c.type} {c.subject} {c.when.text!r}" for i, c in enumerate(curated) if i not in used_c]
     return score
 

@@ -14,7 +14,7 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     "model_release": ("model", "model-family", "product", "org"),
     "model_announcement": ("model", "model-family", "org"),
     "benchmark_claim": ("model", "model-family", "product"),
-    "license": ("model", "model-family", "org"),
+    "license": ("model", "model-family"),
     "price": ("model", "model-family", "product", "org"),
     "training_cost": ("model", "model-family"),
     "funding": ("org",),
@@ -41,7 +41,7 @@ _POSITION_FIRST = {"usage_share", "other", "research_output"}
 # Types whose subject is the actor, named before the verb ("Manus raised ...
 # from Benchmark Capital"): names after the cue are counterparts.
 AGENT_TYPES = {"funding", "valuation", "revenue", "ipo", "partnership", "talent_move", "policy", "benchmark_claim",
-               "user_count", "market_reaction", "license", "research_output", "chip_hardware", "infrastructure"}
+               "user_count", "market_reaction", "license", "app_ranking", "research_output", "chip_hardware", "infrastructure"}
 
 
 def subjects(kind: str, mentions: Sequence[Mention], stop: int | None = None) -> list[Mention]:
