@@ -171,7 +171,9 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
     dates = find_dates(text, sentence.start, sentence.end, published=dated, future=future)
     found = [m for m in gazetteer.find(text, sentence.start, sentence.end)
              if all(m.end <= d.start or m.start >= d.end for d in dates)]
-    new = propose(text, sentence.start, sentence.end, gazetteer.entities, found)
+    new = propose(text, sentence.start, sentence.end, gazetteer.entities, found, [(d.start, d.end) for d in dates])
+    # A proposed name that holds a known one ("Kimi K3" holds "Kimi") replaces it.
+    found = [m for m in found if not any(p.start <= m.start and m.end <= p.end for _, p in new)]
     mentions = sorted(found + [m for _, m in new], key=lambda m: m.start)
     mentions = _with_owners(mentions, gazetteer)
     pronoun = _PRONOUN.search(sentence.text)

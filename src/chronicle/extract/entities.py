@@ -11,7 +11,7 @@ The longest match wins where names overlap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,20 +143,43 @@ def slugify(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
+    """A name the gazetteer does not know, drafted as an entity to review."""
+
     slug: str
     kind: str
     name: str
+    org: str | None = None
+    family: str | None = None
 
     def record(self) -> dict[str, Any]:
+        # org and family are left to the reviewer (see ``hint``): an entities
+        # file may only name entities already in the store.
         return {"slug": self.slug, "kind": self.kind, "name": self.name, "aliases": []}
 
+    def hint(self) -> str:
+        parts = [f"{k}: {v}" for k, v in (("org", self.org), ("family", self.family)) if v]
+        return f"  # probably {', '.join(parts)}" if parts else ""
 
-def propose(text: str, start: int, end: int, known: Mapping[str, Entity], taken: list[Mention]) -> list[tuple[Proposal, Mention]]:
-    """Names that look like organisations, models or people and are not known."""
+
+def propose(text: str, start: int, end: int, known: Mapping[str, Entity], taken: list[Mention],
+            blocked: Sequence[tuple[int, int]] = ()) -> list[tuple[Proposal, Mention]]:
+    """Names that look like organisations, models or people and are not known.
+
+    A model name may contain a known family's name ("Kimi K3" holds "Kimi"):
+    the proposal then records that family and its org. ``blocked`` spans
+    (dates) are never names.
+    """
     found: list[tuple[Proposal, Mention]] = []
 
-    def free(a: int, b: int) -> bool:
-        return all(b <= m.start or a >= m.end for m in taken) and all(b <= m.start or a >= m.end for _, m in found)
+    def free(a: int, b: int, kind: str) -> bool:
+        for m in taken:
+            if b <= m.start or a >= m.end:
+                continue
+            inside = a <= m.start and m.end <= b and (m.end - m.start) < (b - a)
+            if not (kind == "model" and inside and m.kind in ("model-family", "org")):
+                return False
+        return (all(b <= m.start or a >= m.end for _, m in found)
+                and all(b <= x or a >= y for x, y in blocked))
 
     for kind, regex, group in (("person", _PERSON, "name"), ("org", _ORG, 0), ("model", _MODEL, 0)):
         for m in regex.finditer(text, start, end):
@@ -167,12 +190,18 @@ def propose(text: str, start: int, end: int, known: Mapping[str, Entity], taken:
                 a += len(words[0]) + 1
                 words = words[1:]
             name = " ".join(words)
-            if not name or name in _MONTHS or re.fullmatch(r"[A-Z]?\d+(?:\.\d+)*", name) or not free(a, b):
+            if not name or words[0] in _MONTHS or re.fullmatch(r"[A-Z]?\d+(?:\.\d+)*", name) or not free(a, b, kind):
                 continue
             if kind == "model" and (re.fullmatch(r"(?:19|20)\d\d", name.split()[-1]) or not re.search(r"[A-Za-z]", name)):
                 continue
             slug = slugify(name)
             if slug in known:
                 continue
-            found.append((Proposal(slug, kind, name), Mention(slug, kind, a, b, proposed=True)))
+            org = family = None
+            if kind == "model":
+                inner = [known[m.slug] for m in taken if a <= m.start and m.end <= b and m.slug in known]
+                family = next((e.slug for e in inner if e.kind == "model-family"), None)
+                org = next((e.org for e in inner if e.kind == "model-family"), None) or \
+                    next((e.slug for e in inner if e.kind == "org"), None)
+            found.append((Proposal(slug, kind, name, org, family), Mention(slug, kind, a, b, proposed=True)))
     return found

@@ -83,7 +83,7 @@ def proposals_yaml(draft: Draft, events_file: str) -> str:
         "# an existing entity as an alias if it is one), then move it into entities.yaml.",
         "entities:",
     ]
-    lines += [f"  - {_scalar(p.record())}" for p in draft.proposals]
+    lines += [f"  - {_scalar(p.record())}{p.hint()}" for p in draft.proposals]
     return "\n".join(lines) + "\n"
 
 
