@@ -51,18 +51,29 @@ def events_yaml(draft: Draft, proposals_file: str | None) -> str:
         "# then remove `status: draft` (or ingest with --allow-drafts).",
     ]
     lines += [f"# {note}" for note in draft.notes]
+    events = draft.events
     if draft.proposals:
-        where = proposals_file or "nowhere (write to a file with -o to keep them)"
-        lines.append(f"# {len(draft.proposals)} proposed entit{'y' if len(draft.proposals) == 1 else 'ies'} "
-                     f"(not in entities.yaml): {where}")
+        count = f"{len(draft.proposals)} proposed entit{'y' if len(draft.proposals) == 1 else 'ies'}"
+        if proposals_file:
+            lines.append(f"# {count} (not in entities.yaml): see {proposals_file}")
+        else:
+            # Without a file for the proposals, keep the draft loadable: leave
+            # out the claims about them and say so.
+            proposed = {p.slug for p in draft.proposals}
+            events = [{k: ([s for s in v if s not in proposed] if k == "entities" else v) for k, v in e.items()}
+                      for e in events if e["subject"] not in proposed]
+            events = [{k: v for k, v in e.items() if k != "entities" or v} for e in events]
+            left = len(draft.events) - len(events)
+            lines.append(f"# {count} ({', '.join(sorted(proposed))}) and {left} event(s) about them are left out; "
+                         "write with -o to keep them.")
     lines.append("document:")
     for key, value in draft.document.items():
         lines.append(f"  {key}: {_scalar(value)}")
-    if not draft.events:
+    if not events:
         lines.append("events: []")
         return "\n".join(lines) + "\n"
     lines.append("events:")
-    for event in draft.events:
+    for event in events:
         first = True
         for key, value in event.items():
             prefix = "  - " if first else "    "
