@@ -147,6 +147,7 @@ def _first_line(source: Source) -> str:
 
 
 _PRONOUN = re.compile(r"\b(?:it|its|they|their|the company|the firm|the startup|the lab)\b", re.I)
+_CONTINUES = re.compile(r"(?:This|These|That|It|Its|They|Their|The (?:company|firm|startup|lab|move|release))\b")
 _TOPIC_KINDS = ("model", "product", "org", "model-family")
 
 
@@ -155,7 +156,8 @@ class _Context:
     """What the sentences before this one tell about it."""
 
     topic: Mention | None = None  # what "it" / "the company" refers to
-    lead: str | None = None  # the date words of a lead-in ending in a colon
+    lead: DateMention | None = None  # the date of a lead-in ending in a colon
+    last: DateMention | None = None  # the date of the previous sentence
     paragraph: int = -1
 
 
@@ -169,6 +171,7 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
     cert = certainty(sentence.text)
     future = cert == "forecast"
     dates = find_dates(text, sentence.start, sentence.end, published=dated, future=future)
+    own_dates = list(dates)
     found = [m for m in gazetteer.find(text, sentence.start, sentence.end)
              if all(m.end <= d.start or m.start >= d.end for d in dates)]
     new = propose(text, sentence.start, sentence.end, gazetteer.entities, found, [(d.start, d.end) for d in dates])
@@ -185,13 +188,14 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
     # A lead-in ending in a colon dates the list items under it.
     item = _is_list_item(text, sentence)
     if not dates and item and ctx.lead is not None:
-        try:
-            reading = parse(ctx.lead, published=dated, future=future)
-            dates = [DateMention(sentence.start, sentence.start, ctx.lead, reading)]
-        except ChronicleError:
-            pass
+        dates = _reread(text, ctx.lead, sentence, dated, future)
+    # A sentence that opens by pointing back ("This included ...", "The
+    # company launched ...") continues the previous one, and takes its date.
+    if not dates and not item and ctx.last is not None and _CONTINUES.match(sentence.text):
+        dates = _reread(text, ctx.last, sentence, dated, future)
     if not item:
-        ctx.lead = dates[0].text if dates and sentence.text.rstrip().endswith(":") else None
+        ctx.lead = dates[0] if dates and sentence.text.rstrip().endswith(":") else None
+    ctx.last = own_dates[0] if own_dates else None
     previous = ctx.topic
     topic = min((m for m in found if m.kind in _TOPIC_KINDS), key=lambda m: _TOPIC_KINDS.index(m.kind), default=None)
     if topic is not None:
@@ -209,6 +213,12 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
             used = {event["subject"], *event.get("entities", [])}
             out.append((event, [p for p, m in new if m.slug in used]))
     return out
+
+
+def _reread(text: str, mention: DateMention, sentence: Sentence, dated: FuzzyDate, future: bool) -> list[DateMention]:
+    """An earlier sentence's date words, read in this sentence's tense."""
+    again = find_dates(text, mention.start, mention.end, published=dated, future=future)
+    return [DateMention(sentence.start, sentence.start, d.text, d.reading) for d in again[:1]]
 
 
 def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
