@@ -228,7 +228,7 @@ def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
     if cue.type == "usage_share":
         # One share per percentage, about the name just before it ("Qwen ...
         # over 40%, up from Llama's approximately 15%").
-        claims = []
+        claims: list[tuple[Mention, dict[str, Any], int]] = []
         for q in [q for q in quantities if q.kind == "percent"][:3]:
             subject = nearest_before(mentions, q.start, SUBJECT_KINDS["usage_share"])
             facts = facts_for("usage_share", sentence.text, sentence.start, q.start - sentence.start, [q],

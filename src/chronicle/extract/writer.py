@@ -122,9 +122,9 @@ def save(draft: Draft, out: Path) -> list[Path]:
                 handle.write(text)
             written.append((Path(tmp), path))
     except OSError as exc:
-        for tmp, _ in written:
-            tmp.unlink(missing_ok=True)
+        for partial, _ in written:
+            partial.unlink(missing_ok=True)
         raise ChronicleError(f"{out}: cannot write ({exc.strerror or exc})", "check the folder exists and is writable") from None
-    for tmp, path in written:
-        os.replace(tmp, path)
+    for partial, path in written:
+        os.replace(partial, path)
     return [path for _, path in written]

@@ -104,8 +104,8 @@ class EntityMatcher:
                 self.matched.add(slug)
             return slug
         slug = self._free_slug(slugify(name), kind)
-        entity = Entity(slug=slug, kind=kind, name=name.strip(),
-                        **{k: v for k, v in attributes.items() if v is not None})
+        entity = Entity(slug=slug, kind=kind, name=name.strip(), country=attributes.get("country"),
+                        org=attributes.get("org"), family=attributes.get("family"))
         self.created[slug] = entity
         self._add_to_index(entity)
         return slug
@@ -117,7 +117,7 @@ class EntityMatcher:
             return
         missing = {k: v for k, v in attributes.items() if v is not None and getattr(entity, k) is None}
         if missing:
-            self.created[slug] = replace(entity, **missing)
+            self.created[slug] = replace(entity, **missing)  # type: ignore[arg-type]
 
     def _free_slug(self, base: str, kind: str) -> str:
         taken = self.known.keys() | self.created.keys()
