@@ -47,6 +47,7 @@ class IngestReport:
     entities_added: int = 0
     entities_changed: int = 0
     dry_run: bool = False
+    store_seq: int = 0  # the store's head once the ingest is done
 
     @property
     def appended(self) -> int:
@@ -63,6 +64,7 @@ class IngestReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": "chronicle.ingest/1",
+            "basis": {"store_seq": self.store_seq},
             "dry_run": self.dry_run,
             "appended": self.appended, "present": self.present, "refused": self.refused,
             "entities_added": self.entities_added, "entities_changed": self.entities_changed,
@@ -150,6 +152,7 @@ def ingest(
     if dry_run:
         report.files = [FileReport(str(f.path), f.document.id, len(f.events), drafts=len(f.drafts),
                                    text_checked=f.text_found) for f in validated]
+        report.store_seq = store.head()
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
     for done, item in enumerate(validated, 1):
@@ -161,4 +164,5 @@ def ingest(
         ))
         if progress is not None:
             progress(done, len(validated))
+    report.store_seq = store.head()
     return report

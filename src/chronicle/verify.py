@@ -26,7 +26,7 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema": "chronicle.verify/1", "ok": self.ok, "events": self.events,
+            "schema": "chronicle.verify/1", "basis": {"store_seq": self.head_seq}, "ok": self.ok, "events": self.events,
             "head_seq": self.head_seq, "head_hash": self.head_hash,
             "problem": self.problem, "bad_seq": self.bad_seq,
         }

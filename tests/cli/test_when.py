@@ -35,6 +35,7 @@ def test_json_with_a_publication_date() -> None:
         '  "latest": "2025-12-31",\n'
         '  "precision": "month",\n'
         '  "qualifier": "none",\n'
+        '  "schema": "chronicle.when/1",\n'
         '  "text": "in December"\n'
         "}\n"
     )

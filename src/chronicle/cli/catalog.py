@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from chronicle import catalog
 from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
 from chronicle.render import dumps, render_rows
@@ -22,33 +23,18 @@ def sources(ctx: click.Context, counts: bool, fmt: str) -> None:
         chronicle sources --counts --format markdown
     """
     store = store_from(ctx)
-    per_doc = store.document_counts()
     if counts:
-        rows = [{"document": doc, "type": kind, "events": n}
-                for doc in sorted(per_doc) for kind, n in sorted(per_doc[doc].items())]
-        by_type: dict[str, int] = {}
-        for kinds in per_doc.values():
-            for kind, n in kinds.items():
-                by_type[kind] = by_type.get(kind, 0) + n
-        rows += [{"document": "(all)", "type": kind, "events": n} for kind, n in sorted(by_type.items())]
-        rows.append({"document": "(all)", "type": "(all)", "events": sum(by_type.values())})
+        answer = catalog.source_counts(store)
         if fmt == "json":
-            click.echo(dumps({"schema": "chronicle.source-counts/1", "counts": rows}))
+            click.echo(dumps(answer))
         else:
-            click.echo(render_rows(rows, ["document", "type", "events"], fmt), nl=False)
+            click.echo(render_rows(answer["counts"], ["document", "type", "events"], fmt), nl=False)
         return
-    docs = store.documents()
-    rows = [
-        d.to_dict() | {
-            "published_edtf": d.published.edtf if d.published else f"undated, window {d.dated.edtf}",
-            "events": sum(per_doc.get(d.id, {}).values()),
-        }
-        for d in docs
-    ]
+    answer = catalog.sources(store)
     if fmt == "json":
-        click.echo(dumps({"schema": "chronicle.sources/1", "documents": rows}))
+        click.echo(dumps(answer))
     else:
-        click.echo(render_rows(rows, ["id", "published_edtf", "publisher", "events", "title"], fmt,
+        click.echo(render_rows(answer["documents"], ["id", "published_edtf", "publisher", "events", "title"], fmt,
                                headers={"id": "document", "published_edtf": "published"}), nl=False)
 
 
@@ -63,8 +49,8 @@ def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
     Example:
         chronicle entities --kind org
     """
-    items = [e.to_dict() for e in store_from(ctx).entities() if kind is None or e.kind == kind]
+    answer = catalog.entities(store_from(ctx), kind)
     if fmt == "json":
-        click.echo(dumps({"schema": "chronicle.entities/1", "entities": items}))
+        click.echo(dumps(answer))
     else:
-        click.echo(render_rows(items, ["slug", "kind", "name", "country", "org", "family", "aliases"], fmt), nl=False)
+        click.echo(render_rows(answer["entities"], ["slug", "kind", "name", "country", "org", "family", "aliases"], fmt), nl=False)

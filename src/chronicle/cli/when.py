@@ -31,7 +31,7 @@ def when(text: str, published: str | None, future: bool, fmt: str) -> None:
     """
     reading = parse(text, published=published, future=future)
     if fmt == "json":
-        click.echo(dumps(reading.to_dict()))
+        click.echo(dumps({"schema": "chronicle.when/1", **reading.to_dict()}))
         return
     rows = [{"field": key, "value": value} for key, value in reading.to_dict().items()]
     click.echo(render_rows(rows, ["field", "value"], "table"), nl=False)
