@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
+from chronicle import catalog
 from chronicle.cli import main
 from chronicle.cli.common import end_of, format_option, start_of, store_from
-from chronicle.events import Event
+from chronicle.export import EVENT_COLUMNS, flat
 from chronicle.render import dumps, ndjson_lines, render_rows
 from chronicle.store import LogFilter
 
 LOG_COLUMNS = ["seq", "when", "type", "subject", "certainty", "event_id"]
-CSV_COLUMNS = ["seq", "event_id", "type", "subject", "when_text", "when_edtf", "earliest", "latest",
-               "precision", "certainty", "document", "quote", "facts", "entities"]
-
-
-def flat(event: Event) -> dict[str, Any]:
-    """One event as a flat row, for tables and CSV."""
-    data = event.to_dict()
-    when = data.pop("when")
-    data.update({
-        "when": when["edtf"], "when_text": when["text"], "when_edtf": when["edtf"],
-        "earliest": when["earliest"], "latest": when["latest"], "precision": when["precision"],
-    })
-    return data
 
 
 @main.command()
@@ -59,7 +45,7 @@ def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], d
         click.echo(dumps({"schema": "chronicle.log/1", "basis": {"store_seq": store.head()}, "events": items}))
     else:
         rows = [flat(e) for e in events]
-        click.echo(render_rows(rows, LOG_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt), nl=False)
+        click.echo(render_rows(rows, LOG_COLUMNS if fmt == "table" else EVENT_COLUMNS, fmt), nl=False)
 
 
 @main.command()
@@ -74,11 +60,11 @@ def show(ctx: click.Context, event_id: str, fmt: str) -> None:
         chronicle show deepseek-china-ai-2025:r1-release
     """
     store = store_from(ctx)
+    if fmt == "json":
+        click.echo(dumps(catalog.event(store, event_id)))
+        return
     event = store.get(event_id)
     document = store.document(event.document)
-    if fmt == "json":
-        click.echo(dumps({"schema": "chronicle.event/1", "event": event.to_dict(), "document": document.to_dict()}))
-        return
     row = flat(event)
     when = event.when
     pairs = [
