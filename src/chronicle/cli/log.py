@@ -22,18 +22,38 @@ LOG_COLUMNS = ["seq", "when", "type", "subject", "certainty", "event_id"]
 @click.option("--until", help="Only events that may have happened by the end of this date (event time).")
 @click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option("--follow", is_flag=True, help="Keep printing new events as they are appended (NDJSON; Ctrl-C stops).")
+@click.option("--poll", type=click.FloatRange(min=0.01), default=0.5, show_default=True, metavar="SECONDS",
+              help="With --follow: how often to look for new events.")
 @format_option(("table", "json", "csv", "ndjson"))
 @click.pass_context
 def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], documents: tuple[str, ...],
-        since: str | None, until: str | None, after: int | None, limit: int | None, fmt: str) -> None:
+        since: str | None, until: str | None, after: int | None, limit: int | None, follow: bool, poll: float,
+        fmt: str) -> None:
     """Print stored events in sequence order.
+
+    With --follow, print every event after --after, then each new one as it
+    commits, one NDJSON line each, without ever skipping one: a pipeline can
+    subscribe to the log and resume from the last seq it saw.
 
     \b
     Example:
         chronicle log --type model_release --since 2025-01 --until 2025-06
         chronicle log --after 120 --format ndjson
+        chronicle log --after 120 --follow --format ndjson | my-pipeline
     """
+    if follow and fmt != "ndjson":
+        raise click.UsageError("--follow prints NDJSON: add --format ndjson")
+    if follow and (types or subjects or documents or since or until or limit):
+        raise click.UsageError("--follow takes only --after (filter the stream downstream)")
     store = store_from(ctx)
+    if follow:
+        try:
+            for line in ndjson_lines(e.to_dict() for e in store.follow(after or 0, poll_interval=poll)):
+                click.echo(line, nl=False)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a follower stops: every line printed so far is whole.
+        return
     flt = LogFilter(after=after, types=types, subjects=subjects, documents=documents,
                     since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
     events = store.read(flt)
