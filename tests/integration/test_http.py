@@ -1,0 +1,217 @@
+"""chronicle serve: a real server on a free port, real HTTP requests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from chronicle import schemas
+from chronicle.cli import main
+from chronicle.openapi import ROUTES as DESCRIBED
+from chronicle.web import ROUTES as SERVED
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, db: str) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "chronicle", "--db", db, "serve", "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.get("/health")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                assert self.proc.poll() is None, self.proc.communicate()[1]
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+                return response.status, dict(response.headers), json.loads(body) if body else None
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            return exc.code, dict(exc.headers), json.loads(body) if body else None
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.communicate(timeout=30)
+
+
+def _ingest(db: str, *paths: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", db, "ingest", *map(str, paths)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    db = str(tmp_path_factory.mktemp("http") / "store.db")
+    _ingest(db, REPO / "events")
+    s = Server(db)
+    yield s
+    s.stop()
+
+
+def _valid(document: Any, name: str) -> None:
+    assert document["schema"] == f"chronicle.{name}/1"
+    jsonschema.validate(document, schemas.load(name), cls=jsonschema.Draft202012Validator)
+
+
+OK = [
+    ("/health", "health"),
+    ("/as-of/2025-06", "as-of"),
+    ("/as-of/2025-12?projection=models&projection=orgs&country=CN&open=true&known_at=2025-12-31", "as-of"),
+    ("/diff?a=2025-01&b=2025-12&projection=models", "diff"),
+    ("/diff?a=2025-12&known_between=2025-06,2026-01", "diff"),
+    ("/events?after=0&limit=5", "events-page"),
+    ("/events/aisupremacy-china-ai-milestones-2025:r1-release", "event"),
+    ("/projections", "projections"),
+    ("/projections/talent?as_of=2025-12", "export-projection"),
+    ("/conflicts?all=1", "conflicts"),
+    ("/documents", "sources"),
+    ("/entities?kind=org", "entities"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), OK, ids=[p for p, _ in OK])
+def test_routes_answer_documents_that_validate(server: Server, path: str, name: str) -> None:
+    status, headers, body = server.get(path)
+    assert status == 200, body
+    assert headers["content-type"] == "application/json"
+    _valid(body, name)
+    assert headers["etag"]
+
+
+def test_as_of_over_http_is_the_cli_answer(server: Server, tmp_path: Path) -> None:
+    _, _, body = server.get("/as-of/2025-06?projection=models")
+    db = server.proc.args[4]  # type: ignore[index]
+    cli = CliRunner().invoke(main, ["--db", db, "as-of", "2025-06", "--projection", "models", "--format", "json"])
+    assert body == json.loads(cli.stdout)
+
+
+BAD = [
+    ("/as-of/Q9", "when"),
+    ("/as-of/2025?at_seq=x", "at_seq"),
+    ("/as-of/2025?at_seq=99999", "at_seq"),
+    ("/as-of/2025?projection=nope", "projection"),
+    ("/as-of/2025?open=maybe", "open"),
+    ("/as-of/2025?known_at=someday", "known_at"),
+    ("/as-of/2025?colour=red", "colour"),
+    ("/diff?a=2025-01", "b"),
+    ("/diff?a=2025&b=2025-13", "b"),
+    ("/diff?known_between=2025", "known_between"),
+    ("/events?after=-1", "after"),
+    ("/events?limit=0", "limit"),
+    ("/events?limit=100000", "limit"),
+    ("/conflicts?as_of=", "as_of"),
+]
+
+
+@pytest.mark.parametrize(("path", "parameter"), BAD, ids=[p for p, _ in BAD])
+def test_bad_parameters_answer_400_naming_the_parameter(server: Server, path: str, parameter: str) -> None:
+    status, headers, body = server.get(path)
+    assert status == 400
+    assert headers["content-type"] == "application/json"
+    _valid(body, "error")
+    assert body["error"]["parameter"] == parameter
+
+
+@pytest.mark.parametrize("path", ["/nowhere", "/projections/nope", "/events/no:such-event"])
+def test_unknown_routes_and_ids_answer_404_json(server: Server, path: str) -> None:
+    status, _, body = server.get(path)
+    assert status == 404
+    _valid(body, "error")
+
+
+def test_etag_is_derived_from_the_basis_and_honours_if_none_match(server: Server) -> None:
+    _, first, _ = server.get("/as-of/2025-06")
+    _, again, _ = server.get("/as-of/2025-06")
+    assert first["etag"] == again["etag"]
+    assert server.get("/as-of/2025-06?at_seq=10")[1]["etag"] != first["etag"]
+    assert server.get("/as-of/2025-07")[1]["etag"] != first["etag"]
+    status, headers, body = server.get("/as-of/2025-06", {"If-None-Match": first["etag"]})
+    assert (status, body) == (304, None)
+    assert headers["etag"] == first["etag"]
+
+
+def test_events_pages_follow_the_log_without_skipping(server: Server) -> None:
+    seen: list[int] = []
+    after = 0
+    while True:
+        _, _, page = server.get(f"/events?after={after}&limit=50")
+        seen += [e["seq"] for e in page["events"]]
+        after = page["next_after"]
+        if not page["more"]:
+            break
+    assert seen == list(range(1, page["basis"]["store_seq"] + 1))
+
+
+def test_openapi_describes_every_route(server: Server) -> None:
+    status, _, doc = server.get("/openapi.json")
+    assert status == 200 and doc["openapi"].startswith("3.")
+    served = {path.replace(":path}", "}") for path, _ in SERVED}
+    assert served == set(doc["paths"]) == set(DESCRIBED)
+    for path, item in doc["paths"].items():
+        names = {p["name"] for p in item["get"]["parameters"]}
+        assert {seg[1:-1] for seg in path.split("/") if seg.startswith("{")} <= names
+
+
+def test_writes_are_refused(server: Server) -> None:
+    request = urllib.request.Request(server.base + "/events", data=b"{}", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(request, timeout=30)
+    assert exc.value.code == 405
+
+
+def test_listens_on_localhost_by_default() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert "[default: 127.0.0.1]" in result.output
+
+
+def test_a_missing_store_is_an_error_at_start_up(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "serve", "--port", str(_free_port())])
+    assert result.exit_code == 1
+    assert "no store at" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.postgres
+def test_serves_a_postgresql_store(store_url: str) -> None:
+    if not store_url.startswith("postgresql"):
+        pytest.skip("the SQLite server is covered above")
+    _ingest(store_url, REPO / "events" / "entities.yaml", REPO / "events" / "deepseekai-chinese-ai-rising.yaml")
+    s = Server(store_url)
+    try:
+        status, _, body = s.get("/as-of/2025-12?projection=models")
+        assert status == 200
+        _valid(body, "as-of")
+        _, _, page = s.get("/events?limit=1000")
+        assert [e["seq"] for e in page["events"]] == list(range(1, body["basis"]["store_seq"] + 1))
+    finally:
+        s.stop()
