@@ -68,6 +68,11 @@ def _append(store: Store, kind: str, target: str, reason: str, extra: Mapping[st
     result: AppendResult = store.append([event], document=doc)
     if result.refused:
         raise ChronicleError(f"the correction was refused: {result.refused[0].reason}")
+    if result.appended:
+        # Imported here: read models answer through queries, which reads corrections.
+        from chronicle.readmodels import refresh
+
+        refresh(store)
     return store.get(event.event_id)
 
 

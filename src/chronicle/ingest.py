@@ -164,5 +164,11 @@ def ingest(
         ))
         if progress is not None:
             progress(done, len(validated))
-    report.store_seq = store.head()
+    if report.appended:
+        # Keep the read-model tables current for SQL clients.
+        from chronicle.readmodels import refresh
+
+        report.store_seq = refresh(store)
+    else:
+        report.store_seq = store.head()
     return report

@@ -90,3 +90,125 @@ events = sa.Table(
     sa.Index(None, "document_id"),
     sa.Index(None, "type"),
 )
+
+# -- read models ---------------------------------------------------------------------------------
+#
+# Each projection is also kept as a plain table, for SQL clients that read
+# current state without chronicle: derived state, rebuilt from the log at any
+# time, so (unlike the log) it is replaced wholesale on every refresh. Values
+# are plain text, numbers and dates; the evidence behind a row is kept as JSON.
+
+
+def _claim_columns() -> list[sa.Column[object]]:
+    """The columns of a projection row that is one claim (metrics, talent, timeline)."""
+    return [
+        sa.Column("when_text", sa.Text, nullable=False),
+        sa.Column("when_edtf", sa.String(100), nullable=False),
+        sa.Column("earliest", sa.Date),
+        sa.Column("latest", sa.Date),
+        sa.Column("precision", sa.String(20), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("certainty", sa.String(20), nullable=False),
+        sa.Column("document", sa.String(200), nullable=False),
+        sa.Column("quote", sa.Text, nullable=False),
+    ]
+
+
+def _summary_columns() -> list[sa.Column[object]]:
+    """The columns every row built from several claims ends with (models, orgs)."""
+    return [
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("sources", sa.Integer, nullable=False),
+        sa.Column("conflict", sa.Boolean, nullable=False),
+        sa.Column("evidence_json", sa.Text, nullable=False),
+    ]
+
+
+rm_models = sa.Table(
+    "rm_models",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("org", sa.String(200)),
+    sa.Column("org_name", sa.Text),
+    sa.Column("country", sa.String(8)),
+    sa.Column("family", sa.String(200)),
+    # EDTF of the first release (several, "; "-joined, when sources disagree)
+    # and the bounds of the best-pinned one.
+    sa.Column("first_release", sa.Text),
+    sa.Column("first_release_earliest", sa.Date),
+    sa.Column("first_release_latest", sa.Date),
+    sa.Column("openness", sa.Text),
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Column("license", sa.Text),
+    sa.Column("parameters", sa.Text),
+    sa.Column("modalities", sa.Text),
+    sa.Column("benchmarks", sa.Text),
+    *_summary_columns(),
+)
+
+rm_orgs = sa.Table(
+    "rm_orgs",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("country", sa.String(8)),
+    sa.Column("funding", sa.Text),
+    sa.Column("valuation", sa.Text),
+    sa.Column("ipo", sa.Text),
+    sa.Column("revenue", sa.Text),
+    sa.Column("users", sa.Text),
+    *_summary_columns(),
+)
+
+rm_metrics = sa.Table(
+    "rm_metrics",
+    metadata,
+    sa.Column("id", sa.String(400), primary_key=True),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("subject_name", sa.Text, nullable=False),
+    sa.Column("metric", sa.String(40), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("value_number", sa.Float),
+    sa.Column("unit", sa.String(40)),
+    sa.Column("op", sa.String(4)),
+    sa.Column("context", sa.Text),
+    *_claim_columns(),
+)
+
+rm_talent = sa.Table(
+    "rm_talent",
+    metadata,
+    sa.Column("id", sa.String(300), primary_key=True),
+    sa.Column("period", sa.String(60), nullable=False),
+    sa.Column("person", sa.Text, nullable=False),
+    sa.Column("from_org", sa.Text),
+    sa.Column("to_org", sa.Text),
+    sa.Column("role", sa.Text),
+    sa.Column("count", sa.Integer),
+    *_claim_columns(),
+)
+
+rm_timeline = sa.Table(
+    "rm_timeline",
+    metadata,
+    sa.Column("id", sa.String(300), primary_key=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("subject_name", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    *_claim_columns(),
+)
+
+#: Where each read-model table stands: written in the same transaction as its rows.
+projection_checkpoints = sa.Table(
+    "projection_checkpoints",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    # The log up to this sequence number is in the table's rows...
+    sa.Column("seq", SEQ_TYPE, nullable=False),
+    # ...as of the end of this day (rows are computed "as of today").
+    sa.Column("cutoff", sa.Date, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -61,6 +61,7 @@ COMMANDS = [
     ("migrations", ["db", "history"]),
     ("when", ["when", "mid-2025"]),
     ("export-projection", ["export", "projection", "models", "--as-of", "2025-06"]),
+    ("projections-status", ["projections", "status"]),
 ]
 
 

@@ -51,7 +51,22 @@ def _seed_0001(conn: sa.Connection) -> int:
     return seq
 
 
-SEEDERS: dict[str, Seeder] = {"0001": _seed_0001}
+def _seed_0002(conn: sa.Connection) -> int:
+    """The 0001 rows, plus a read-model row and its checkpoint (derived state, kept as it was)."""
+    seeded = _seed_0001(conn)
+    tables = sa.MetaData()
+    timeline = sa.Table("rm_timeline", tables, autoload_with=conn)
+    checkpoints = sa.Table("projection_checkpoints", tables, autoload_with=conn)
+    conn.execute(timeline.insert().values(
+        id="old-a:e0", type="model_release", subject="qwen", subject_name="Qwen", summary="", when_text="2025-01",
+        when_edtf="2025-01", earliest=date(2025, 1, 1), latest=date(2025, 1, 31), precision="month",
+        status="happened", certainty="reported", document="old-a", quote="q0"))
+    conn.execute(checkpoints.insert().values(name="timeline", version=1, seq=seeded, cutoff=date(2026, 1, 21),
+                                             updated_at=datetime(2026, 1, 21, tzinfo=timezone.utc)))
+    return seeded
+
+
+SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002}
 
 
 def _revisions() -> list[str]:

@@ -60,6 +60,7 @@ def _register() -> None:
     from chronicle.cli import importing  # noqa: F401
     from chronicle.cli import ingest  # noqa: F401
     from chronicle.cli import log  # noqa: F401
+    from chronicle.cli import projections  # noqa: F401
     from chronicle.cli import query  # noqa: F401
     from chronicle.cli import serve  # noqa: F401
     from chronicle.cli import timeline  # noqa: F401

@@ -1,0 +1,58 @@
+"""`chronicle projections status|rebuild`: the read-model tables inside the database."""
+
+from __future__ import annotations
+
+import click
+
+from chronicle import readmodels
+from chronicle.cli import main
+from chronicle.cli.common import format_option, store_from
+from chronicle.projections import REGISTRY
+from chronicle.render import dumps, render_rows
+
+
+@main.group()
+def projections() -> None:
+    """The read-model tables (rm_models, rm_orgs, rm_metrics, rm_talent, rm_timeline) any SQL client can read.
+
+    \b
+    Example:
+        chronicle projections status
+        chronicle projections rebuild models
+    """
+
+
+@projections.command()
+@format_option(("table", "json"))
+@click.pass_context
+def status(ctx: click.Context, fmt: str) -> None:
+    """Each read-model table's checkpoint (the sequence number its rows reflect) and its lag behind the log.
+
+    \b
+    Example:
+        chronicle projections status --format json
+    """
+    answer = readmodels.status(store_from(ctx))
+    if fmt == "json":
+        click.echo(dumps(answer))
+        return
+    columns = ["name", "table", "version", "checkpoint_seq", "lag", "rows", "cutoff", "updated_at"]
+    click.echo(render_rows(answer["projections"], columns, "table",
+                           headers={"checkpoint_seq": "checkpoint"}), nl=False)
+    click.echo(f"store head: {answer['basis']['store_seq']}")
+
+
+@projections.command()
+@click.argument("name", required=False, type=click.Choice(list(REGISTRY)))
+@click.pass_context
+def rebuild(ctx: click.Context, name: str | None) -> None:
+    """Recompute one read-model table (or all) from the log, as of today.
+
+    \b
+    Example:
+        chronicle projections rebuild
+        chronicle projections rebuild talent
+    """
+    names = [name] if name else list(REGISTRY)
+    seq = readmodels.refresh(store_from(ctx), names)
+    click.echo(f"rebuilt {', '.join('rm_' + n for n in names)} at sequence {seq}")

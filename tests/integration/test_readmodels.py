@@ -1,0 +1,94 @@
+"""Read-model tables: current after every append, checkpoint in the same transaction, rebuildable."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+import chronicle
+from chronicle import readmodels, tables
+from chronicle.projections import REGISTRY
+
+REPO = Path(__file__).resolve().parents[2]
+FIRST = (REPO / "events" / "entities.yaml", REPO / "events" / "deepseekai-chinese-ai-rising.yaml")
+
+
+def _rows(c: chronicle.api.Chronicle, table: sa.Table) -> list[dict[str, object]]:
+    with c.store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(table).order_by(table.c.id)).mappings()]
+
+
+def test_tables_follow_every_ingest_and_correction(store_url: str) -> None:
+    with chronicle.open(store_url) as c:
+        before = readmodels.status(c.store)
+        assert all(p["checkpoint_seq"] is None and p["rows"] == 0 for p in before["projections"])
+
+        c.ingest(*FIRST)
+        status = readmodels.status(c.store)
+        assert all(p["checkpoint_seq"] == c.head and p["lag"] == 0 and p["current"] for p in status["projections"])
+        first_rows = len(_rows(c, tables.rm_timeline))
+        assert first_rows > 0
+
+        c.ingest(REPO / "events")
+        assert {p["checkpoint_seq"] for p in readmodels.status(c.store)["projections"]} == {c.head}
+        timeline = _rows(c, tables.rm_timeline)
+        assert len(timeline) > first_rows
+
+        # The tables hold what as-of today says, in plain columns.
+        answer = c.as_of("today", projections=list(REGISTRY))
+        for name, table in readmodels.TABLES.items():
+            assert [r["id"] for r in _rows(c, table)] == sorted(r["id"] for r in answer["projections"][name]["rows"])
+        models = {r["id"]: r for r in _rows(c, tables.rm_models)}
+        r1 = models["deepseek-r1"]
+        assert r1["country"] == "CN" and r1["open"] is True
+        assert r1["first_release_earliest"] == date(2025, 1, 20)
+
+        target = str(timeline[0]["id"])
+        c.retract(target, "wrong")
+        assert target not in {r["id"] for r in _rows(c, tables.rm_timeline)}
+        assert readmodels.status(c.store)["projections"][0]["lag"] == 0
+
+
+def test_rebuild_equals_catch_up_and_status_shows_lag(store_url: str) -> None:
+    with chronicle.open(store_url) as c:
+        c.ingest(REPO / "events")
+        caught_up = {n: _rows(c, t) for n, t in readmodels.TABLES.items()}
+        with c.store.engine.begin() as conn:
+            conn.execute(tables.rm_talent.delete())
+            conn.execute(tables.projection_checkpoints.update()
+                         .where(tables.projection_checkpoints.c.name == "talent").values(seq=3))
+        talent = next(p for p in readmodels.status(c.store)["projections"] if p["name"] == "talent")
+        assert (talent["lag"], talent["rows"], talent["current"]) == (c.head - 3, 0, False)
+        assert readmodels.refresh(c.store, ["talent"]) == c.head
+        assert {n: _rows(c, t) for n, t in readmodels.TABLES.items()} == caught_up
+
+
+def test_a_sql_client_reads_them_without_chronicle(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "store.db"
+    with chronicle.open(str(db)) as c:
+        c.ingest(REPO / "events")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT name, first_release, status FROM rm_models WHERE country = 'CN' AND open "
+            "ORDER BY first_release_latest").fetchall()
+        seq, head = conn.execute(
+            "SELECT seq, (SELECT max(seq) FROM events) FROM projection_checkpoints WHERE name = 'models'").fetchone()
+    assert rows and seq == head
+
+
+def test_projections_commands(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chronicle.cli import main
+
+    db = str(tmp_path / "s.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", db, "ingest", *map(str, FIRST)]).exit_code == 0
+    out = runner.invoke(main, ["--db", db, "projections", "status"]).output
+    assert "rm_models" in out and "store head" in out
+    result = runner.invoke(main, ["--db", db, "projections", "rebuild", "talent"])
+    assert result.exit_code == 0 and result.output.startswith("rebuilt rm_talent at sequence")
