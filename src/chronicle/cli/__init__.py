@@ -53,6 +53,7 @@ def main(ctx: click.Context, db_url: str | None) -> None:
 
 def _register() -> None:
     # Imported here so that each command module can import `main`'s helpers
+    # without an import cycle. One module a line, in order.
     from chronicle.cli import admin  # noqa: F401
     from chronicle.cli import catalog  # noqa: F401
     from chronicle.cli import export  # noqa: F401
