@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+
 import click
 
 from chronicle import catalog
@@ -48,11 +51,18 @@ def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], d
         raise click.UsageError("--follow takes only --after (filter the stream downstream)")
     store = store_from(ctx)
     if follow:
+        # Ctrl-C (or SIGTERM) is how a follower stops. The signal only raises a
+        # flag, so the stop never lands in the middle of a read or a line: the
+        # follower finishes what it has read, prints it whole and ends.
+        stopping = threading.Event()
+        previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            for line in ndjson_lines(e.to_dict() for e in store.follow(after or 0, poll_interval=poll)):
+            for line in ndjson_lines(e.to_dict() for e in store.follow(after or 0, poll_interval=poll,
+                                                                         stop=stopping.is_set)):
                 click.echo(line, nl=False)
-        except KeyboardInterrupt:
-            pass  # Ctrl-C is how a follower stops: every line printed so far is whole.
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         return
     flt = LogFilter(after=after, types=types, subjects=subjects, documents=documents,
                     since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
