@@ -27,7 +27,7 @@ _RULES: list[tuple[str, str]] = [
     ("chip_hardware", r"\bchips?\b|\bGPUs?\b|\bsemiconductors?\b|\bsupernode\b|\bprocessors?\b|\baccelerators?\b"),
     ("infrastructure", r"\bdata cent(?:er|re)s?\b|\bsupercluster\b|\bEFLOPS\b|\bcompute cluster\b|\b(?:GW|MW|gigawatts?|megawatts?)\b"),
     ("app_ranking", r"\bApp Store\b|\bapp stores?\b|\btop of [\w ]*charts\b|\bmost downloaded (?:free )?app\b|\bchart\w*\b"),
-    ("license", r"\blicen[cs]e[ds]?\b|\bMIT\b|\bApache\b"),
+    ("license", r"\blicen[cs]e[ds]?\b|\b(?:MIT|Apache)\b(?! (?:study|researchers?|professor|report|survey)\b)"),
     ("partnership", r"\bpartner(?:ed|ing|s|ships?)?\b|\bcollaborat\w+\b|\bteamed up\b|\balliance\b|\bjoint venture\b"),
     ("benchmark_claim", r"\boutperform\w*\b|\bsurpass\w*\b|\bmatch(?:ed|ing|es)?\b|\bbeat(?:s|ing)?\b|\bbenchmarks?\b|\bleaderboards?\b|\bparity\b|\brivals?\b|\bon par\b|\bexceed\w*\b|\bscores?\b"),
     ("research_output", r"\bpapers?\b|\bpatents?\b|\bpublished (?:a|its|their)\b|\btechnical report\b|\bresearch\b"),

@@ -54,6 +54,18 @@ _IDIOMS = re.compile(
     rf"|\b(?:kick(?:ed|s)?\s+off|start(?:ed|s)?|beg[ai]n(?:s)?)\s+(?P<y2>{_YEAR})\b",
     re.I,
 )
+# Two coordinated years ("in 2025 and 2026", "during 2024 and 2025") span both.
+_YEAR_PAIR = re.compile(rf"\b(?:(?:in|during)\s+)?(?P<a>{_YEAR})\s+(?:and|or|to|through)\s+(?P<b>{_YEAR})\b(?![\d%])", re.I)
+# Words that date a claim from an earlier dated one ("Shortly thereafter",
+# "Within days"), and how far past that anchor each reaches, in months; 0
+# means the anchor's calendar year ("later in the year").
+ANCHORED = re.compile(
+    r"\b(?P<near>within\s+(?:(?:a\s+few|several)\s+)?(?:days|weeks|hours)|days\s+later|weeks\s+later)\b(?!\s+of\b)"
+    r"|\b(?P<soon>shortly\s+(?:thereafter|afterwards?|after\s+that)|soon\s+(?:thereafter|afterwards?|after\s+that)"
+    r"|months\s+later|a\s+few\s+months\s+later)\b"
+    r"|\b(?P<year>later\s+(?:in\s+the|that)\s+year|later\s+(?:in|that)\s+(?:19|20)\d{2})\b",
+    re.I,
+)
 # Words that may stand before the core and change its reading.
 _OPERATORS = re.compile(r"(?:\b(?:in|on|during|by|since|before|after|around|circa|about|approximately)\s+(?:the\s+)?)$", re.I)
 
@@ -78,6 +90,12 @@ def find_dates(text: str, start: int, end: int, *, published: FuzzyDate | date |
             reading = parse(phrase, published=published, future=future)
         except FuzzyDateError:
             continue
+        found.append(DateMention(m.start(), m.end(), m.group(0), replace(reading, text=m.group(0))))
+    for m in _YEAR_PAIR.finditer(text, start, end):
+        first, last = int(m["a"]), int(m["b"])
+        if last <= first or last - first > 10:
+            continue
+        reading = parse(f"{first}/{last}")
         found.append(DateMention(m.start(), m.end(), m.group(0), replace(reading, text=m.group(0))))
     for m in _CORE.finditer(text, start, end):
         if any(f.start <= m.start() < f.end for f in found):
@@ -112,6 +130,29 @@ def _read(text: str, start: int, end: int, floor: int, published: FuzzyDate | da
             continue
         return DateMention(begin, end, words, reading)
     return None
+
+
+def find_anchored(text: str, start: int, end: int, anchor: FuzzyDate) -> DateMention | None:
+    """Words dated from an earlier claim ("Shortly thereafter"), read from ``anchor`` on.
+
+    The reading runs from the anchor's first month to one month past its last
+    for "within days", three months past it for "shortly thereafter", and is
+    the anchor's year for "later in the year"; an open anchor reads nothing.
+    """
+    m = ANCHORED.search(text, start, end)
+    if m is None or anchor.earliest is None or anchor.latest is None:
+        return None
+    first = anchor.earliest
+    if m["year"]:
+        if first.year != anchor.latest.year:
+            return None
+        edtf = str(first.year)
+    else:
+        months = 1 if m["near"] else 3
+        index = anchor.latest.year * 12 + anchor.latest.month - 1 + months
+        edtf = f"{first.year:04d}-{first.month:02d}/{index // 12:04d}-{index % 12 + 1:02d}"
+    reading = parse(edtf)
+    return DateMention(m.start(), m.end(), m.group(0), replace(reading, text=m.group(0)))
 
 
 def latest_past_date(mentions: list[DateMention], today: date) -> FuzzyDate | None:

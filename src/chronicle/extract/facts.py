@@ -117,9 +117,13 @@ def facts_for(kind: str, sentence: str, offset: int, cue_at: int, quantities: Se
             facts["price_ratio"] = ratio.fact()
     elif kind == "downloads":
         q = _nearest(quantities, at, ("downloads",))
-        if q is None:
+        if q is not None:
+            facts["downloads"] = q.fact()
+        elif re.search(r"\bmost[- ]downloaded\b", sentence, re.I):
+            # "the most downloaded series": first by downloads, no count given.
+            facts.update({"rank": {"value": 1, "unit": "rank"}, "metric": "downloads"})
+        else:
             return None
-        facts["downloads"] = q.fact()
         d = _nearest(quantities, at, ("derivatives",))
         if d is not None:
             facts["derivatives"] = d.fact()

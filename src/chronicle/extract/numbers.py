@@ -32,7 +32,7 @@ _PERCENT = re.compile(rf"{_OP}(?P<num>\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(?P<hig
 _PARAMS = re.compile(rf"{_OP}{_NUMBER}(?:\s*(?P<scale>trillion|billion|million|[BbTtMm])\b|(?P<glued>[BT])\b)[\s-]*"
                      r"(?:(?P<active>active\s+)?param(?:eter)?s?\b)", re.I)
 _PARAMS_GLUED = re.compile(r"(?<![\w$.])(?P<num>\d+(?:\.\d+)?)(?P<scale>[BT])\b(?![\w-]*\s*(?:tokens|dollars|yuan))")
-_COUNT = re.compile(rf"{_OP}{_NUMBER}{_SCALE_WORDS}\+?\s+(?:(?:new|global|cumulative|total|monthly|daily|weekly)\s+)*"
+_COUNT = re.compile(rf"(?<![\w.,]){_OP}{_NUMBER}{_SCALE_WORDS}\+?\s+(?:(?:new|global|cumulative|total|monthly|daily|weekly)\s+)*"
                     r"(?P<what>downloads|monthly active users|daily active users|active users|users|derivatives?"
                     r"|derivative models|models|tokens)\b", re.I)
 _MULTIPLE = re.compile(r"(?P<word>one-(?:half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth))\s+(?:of\s+)?the\s+(?:price|cost)"
