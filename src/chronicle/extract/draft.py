@@ -17,7 +17,7 @@ from typing import Any
 from chronicle.errors import ChronicleError
 from chronicle.events import Entity
 from chronicle.extract.classify import Cue, certainty, classify
-from chronicle.extract.dates import DateMention, find_dates, latest_past_date
+from chronicle.extract.dates import DateMention, find_anchored, find_dates, latest_past_date
 from chronicle.extract.entities import Gazetteer, Mention, Proposal, propose, slugify
 from chronicle.extract.facts import AGENT_TYPES, MANY_SUBJECTS, SUBJECT_KINDS, facts_for, nearest_before, subjects
 from chronicle.extract.numbers import Quantity, find_quantities
@@ -86,7 +86,7 @@ def extract(source: Source, entities: Sequence[Entity], options: Options = Optio
     ctx = _Context()
     for sentence in sentences:
         if sentence.paragraph != ctx.paragraph:
-            ctx = _Context(paragraph=sentence.paragraph)
+            ctx = _Context(paragraph=sentence.paragraph, named=ctx.named, released=ctx.released)
         for event, new in _events_of(source.text, sentence, gazetteer, dated, ctx):
             events.append(event)
             proposals.update({p.slug: p for p in new})
@@ -149,6 +149,31 @@ def _first_line(source: Source) -> str:
 _PRONOUN = re.compile(r"\b(?:it|its|they|their|the company|the firm|the startup|the lab)\b", re.I)
 _CONTINUES = re.compile(r"(?:This|These|That|It|Its|They|Their|The (?:company|firm|startup|lab|move|release))\b")
 _TOPIC_KINDS = ("model", "product", "org", "model-family")
+# A relative or participial clause ("..., both models that outperformed ...")
+# makes its own claim: a date carried over from another sentence does not reach it.
+_RELATIVE = re.compile(r"\b(?:that|which|who|whose)\b|,\s+\w+ing\b", re.I)
+# A new coordinated clause with its own subject or time ("..., and in December
+# they ..."): a date inside it dates that clause, not the ones before it.
+_CLAUSE_BREAK = re.compile(
+    r"(?:,\s*(?:and|but|while|whereas)|;)\s+(?=(?:in|on|by|during|since|later|then|they|it|he|she|we|its|their)\b)",
+    re.I)
+# An app or chatbot named only by a definite or possessive description ("the
+# app", "its consumer-facing chatbot application").
+_OWN_PRODUCT = re.compile(r"\b(?:the|its|their)\s+(?:[\w-]+\s+){0,2}(?:app|application|chatbot)\b", re.I)
+# A release whose object is a generic model noun ("released updates",
+# "launched an open model") is a release by the actor even when no model is named.
+_GENERIC_RELEASE = re.compile(
+    r"\b(?:releas|launch|introduc|unveil|ship)\w*\s+(?:[\w-]+\s+){0,3}?(?:models?|updates|versions|weights|LLMs?)\b", re.I)
+# Reported speech: the claim is in the complement ("X reported that Chinese
+# institutions lead ..."), not about the one who reports it.
+_REPORTED = re.compile(r"\b(?:reported|found|finding|showed|shows|concluded|said|says|noted)\s+that\b", re.I)
+# Names given as alternatives ("branded as R2 or V4") are not yet a model:
+# the claim is about the org behind them.
+_ALTERNATIVES = re.compile(r"\bor\b")
+_COUNTERPART = re.compile(
+    r"\b(?:supplant\w*|overt(?:ook|ake|akes|aking)|replac\w+|dethron\w+|compared\s+(?:to|with)|versus|vs\.?|than"
+    r"|ahead\s+of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_RELEASE_WORD = re.compile(r"\breleas\w*|\blaunch\w*|\bdebut\w*", re.I)
 
 
 @dataclass
@@ -159,11 +184,28 @@ class _Context:
     lead: DateMention | None = None  # the date of a lead-in ending in a colon
     last: DateMention | None = None  # the date of the previous sentence
     paragraph: int = -1
+    named: tuple[str, ...] = ()  # the entities the previous sentence named
+    released: dict[str, FuzzyDate] = field(default_factory=dict)  # dated releases so far, by model and org
 
 
 def _is_list_item(text: str, sentence: Sentence) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     return text[line_start:sentence.start].strip() in ("-", "*", "•", "–")
+
+
+_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+|www\.\S+")
+
+
+def _is_heading(text: str, sentence: Sentence) -> bool:
+    """A line of its own, short and without closing punctuation, that is not a list item; or a bare link."""
+    if len(_LINK.sub(" ", sentence.text).replace("*", " ").split()) <= 2 and _LINK.search(sentence.text):
+        return True
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if line.strip().strip("#* ") != sentence.text.strip("#* ") or _is_list_item(text, sentence):
+        return False
+    return len(sentence.text.split()) <= 12 and sentence.text.rstrip("*_ ")[-1:] not in ".!?:;\"”’)"
 
 
 def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: FuzzyDate,
@@ -185,44 +227,139 @@ def _events_of(text: str, sentence: Sentence, gazetteer: Gazetteer, dated: Fuzzy
         if not any(m.start < at for m in mentions):
             mentions = sorted([Mention(ctx.topic.slug, ctx.topic.kind, at, sentence.start + pronoun.end(),
                                        ctx.topic.proposed), *mentions], key=lambda m: m.start)
+    product = _own_product(sentence, mentions, ctx.topic, gazetteer)
+    if product is not None:
+        mentions = sorted([product, *mentions], key=lambda m: m.start)
     # A lead-in ending in a colon dates the list items under it.
     item = _is_list_item(text, sentence)
+    inherited = carried = False
     if not dates and item and ctx.lead is not None:
         dates = _reread(text, ctx.lead, sentence, dated, future)
+    # Words dated from an earlier claim ("Shortly thereafter", "Within days")
+    # read from the previous sentence's date, or from the release the
+    # previous sentence names when the document dated it.
+    if not dates:
+        anchor = ctx.last.reading if ctx.last is not None else next(
+            (ctx.released[slug] for slug in ctx.named if slug in ctx.released), None)
+        anchored = find_anchored(text, sentence.start, sentence.end, anchor) if anchor is not None else None
+        if anchored is not None:
+            dates = own_dates = [anchored]
+            carried = True
+    # A sentence that restates the release of a model the document already
+    # dated ("R1 was released under ...") takes that release's date.
+    if not dates and _RELEASE_WORD.search(sentence.text):
+        known = next((ctx.released[m.slug] for m in found if m.kind == "model" and m.slug in ctx.released), None)
+        if known is not None:
+            dates = own_dates = [DateMention(sentence.start, sentence.start, known.text, known)]
+            carried = True
     # A sentence that opens by pointing back ("This included ...", "The
     # company launched ...") continues the previous one, and takes its date.
     if not dates and not item and ctx.last is not None and _CONTINUES.match(sentence.text):
         dates = _reread(text, ctx.last, sentence, dated, future)
+        inherited = carried = True
     if not item:
         ctx.lead = dates[0] if dates and sentence.text.rstrip().endswith(":") else None
     ctx.last = own_dates[0] if own_dates else None
+    ctx.named = tuple(dict.fromkeys(m.slug for m in mentions))
     previous = ctx.topic
     topic = min((m for m in found if m.kind in _TOPIC_KINDS), key=lambda m: _TOPIC_KINDS.index(m.kind), default=None)
     if topic is not None:
         ctx.topic = topic
     if not mentions and previous is None:
         return []
+    if _is_heading(text, sentence):
+        return []  # a heading names the topic of what follows; the claims are in the body
     quantities = find_quantities(text, sentence.start, sentence.end)
     cues = _filtered(classify(sentence.text), mentions, cert, sentence.text)
     if not cues and (dates or cert != "reported"):
         cues = [Cue("other", 0, 0)]
+    relative = _RELATIVE.search(sentence.text)
     out: list[tuple[dict[str, Any], list[Proposal]]] = []
     for cue in cues[:MAX_TYPES_PER_SENTENCE]:
-        for subject, facts, at in _claims(cue, sentence, mentions, quantities, previous):
-            event = _event(text, sentence, cue, cert, subject, mentions, dates, facts, at)
+        usable: Sequence[DateMention] = dates
+        # Dates carried from another sentence or claim date the main clause only.
+        if (inherited and cue.type == "other") or (carried and relative is not None and cue.start > relative.start()):
+            usable = []
+        for subject, facts, at in _claims(cue, sentence, mentions, quantities, previous, _apps(gazetteer)):
+            event = _event(text, sentence, cue, cert, subject, mentions, _governing(text, sentence, usable, at),
+                           facts, at)
             used = {event["subject"], *event.get("entities", [])}
             out.append((event, [p for p, m in new if m.slug in used]))
+            if event["type"] == "model_release" and event["when"].get("edtf"):
+                reading = next(d.reading for d in dates if d.text == event["when"]["text"])
+                owner = gazetteer.entities.get(subject.slug)
+                for slug in (subject.slug, owner.org if owner is not None else None):
+                    if slug:
+                        ctx.released.setdefault(slug, reading)
     return out
+
+
+def _governing(text: str, sentence: Sentence, dates: Sequence[DateMention], at: int) -> list[DateMention]:
+    """The dates that can govern a claim at ``at``: those of its clause or of the clauses before it."""
+    breaks = [sentence.start + m.end() for m in _CLAUSE_BREAK.finditer(sentence.text)]
+    clause_end = next((b for b in breaks if b > at), sentence.end)
+    return [d for d in dates if d.start < clause_end or d.start == d.end]
+
+
+def _apps(gazetteer: Gazetteer) -> dict[str, str]:
+    """The org that owns exactly one app or chatbot, and that app."""
+    owned: dict[str, list[str]] = {}
+    for e in gazetteer.entities.values():
+        if e.kind == "product" and e.org and re.search(r"\b(?:app|application|chatbot)\b", " ".join((e.name, *e.aliases)), re.I):
+            owned.setdefault(e.org, []).append(e.slug)
+    return {org: slugs[0] for org, slugs in owned.items() if len(slugs) == 1}
+
+
+def _own_product(sentence: Sentence, mentions: Sequence[Mention], topic: Mention | None,
+                 gazetteer: Gazetteer) -> Mention | None:
+    """"The app" or "its chatbot application": the one app the org in question owns."""
+    m = _OWN_PRODUCT.search(sentence.text)
+    if m is None:
+        return None
+    at = sentence.start + m.start()
+    if any(x.kind == "product" and not x.implied for x in mentions):
+        return None
+    owners = [x.slug for x in mentions if x.kind == "org" and x.start <= at]
+    if topic is not None:
+        owners.append(topic.slug)
+        topic_entity = gazetteer.entities.get(topic.slug)
+        if topic_entity is not None and topic_entity.org:
+            owners.append(topic_entity.org)
+    for owner in owners:
+        apps = [e for e in gazetteer.entities.values() if e.kind == "product" and e.org == owner
+                and re.search(r"\b(?:app|application|chatbot)\b", " ".join((e.name, *e.aliases)), re.I)]
+        if len(apps) == 1:
+            return Mention(apps[0].slug, "product", at, sentence.start + m.end())
+    return None
 
 
 def _reread(text: str, mention: DateMention, sentence: Sentence, dated: FuzzyDate, future: bool) -> list[DateMention]:
     """An earlier sentence's date words, read in this sentence's tense."""
+    if mention.start == mention.end:  # itself carried over: keep its reading
+        return [DateMention(sentence.start, sentence.start, mention.text, mention.reading)]
     again = find_dates(text, mention.start, mention.end, published=dated, future=future)
     return [DateMention(sentence.start, sentence.start, d.text, d.reading) for d in again[:1]]
 
 
+def _without_counterparts(sentence: Sentence, mentions: Sequence[Mention], kind: str) -> Sequence[Mention]:
+    """Drop the names a displacing or comparing verb takes as its object ("supplanted ChatGPT",
+    "compared to OpenAI's o1"): they are what the subject is measured against."""
+    kept = [m for m in mentions
+            if not _COUNTERPART.search(sentence.text[max(0, m.start - sentence.start - 30):m.start - sentence.start])]
+    wanted = SUBJECT_KINDS.get(kind, ())
+    return kept if any(m.kind in wanted for m in kept) else mentions
+
+
+def _app_of(subject: Mention, apps: dict[str, str]) -> Mention:
+    """An app ranking is about an app: an org with one app stands for that app."""
+    if subject.kind == "org" and subject.slug in apps:
+        return Mention(apps[subject.slug], "product", subject.start, subject.end, subject.proposed, implied=True)
+    return subject
+
+
 def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
-            quantities: Sequence[Quantity], topic: Mention | None) -> list[tuple[Mention, dict[str, Any], int]]:
+            quantities: Sequence[Quantity], topic: Mention | None,
+            apps: dict[str, str] | None = None) -> list[tuple[Mention, dict[str, Any], int]]:
     """(subject, facts, where) for each claim a cue makes in the sentence."""
     cue_at = sentence.start + cue.start
     if cue.type == "usage_share":
@@ -243,7 +380,18 @@ def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
     elif cue.type in AGENT_TYPES and cue.end > cue.start:
         stop = cue_at
     claims = []
+    reported = _REPORTED.search(sentence.text)
+    if reported is not None and cue.start >= reported.end():
+        said = [m for m in mentions if m.start >= sentence.start + reported.end()]
+        if any(m.kind in SUBJECT_KINDS.get(cue.type, ()) for m in said):
+            mentions = said
+    if cue.type not in ("benchmark_claim", "usage_share"):
+        mentions = _without_counterparts(sentence, mentions, cue.type)
     found = subjects(cue.type, mentions, stop)
+    if cue.type == "app_ranking":
+        found = [_app_of(m, apps or {}) for m in found]
+    if cue.type in ("model_release", "model_announcement"):
+        found = _alternatives_to_org(sentence, found, mentions)
     if not found and topic is not None and topic.kind in SUBJECT_KINDS.get(cue.type, ()):
         # No name of the right kind: the claim goes on about the previous topic.
         found = [Mention(topic.slug, topic.kind, sentence.start, sentence.start, topic.proposed, implied=True)]
@@ -252,6 +400,20 @@ def _claims(cue: Cue, sentence: Sentence, mentions: Sequence[Mention],
         if facts is not None:
             claims.append((subject, facts, cue_at if cue.end > cue.start else subject.start))
     return claims
+
+
+def _alternatives_to_org(sentence: Sentence, found: list[Mention], mentions: Sequence[Mention]) -> list[Mention]:
+    """Models named only as alternatives ("R2 or V4") stand for their org's next model."""
+    models = [m for m in found if m.kind == "model"]
+    if len(models) < 2:
+        return found
+    between = [sentence.text[a.end - sentence.start:b.start - sentence.start] for a, b in zip(models, models[1:])]
+    if not all(_ALTERNATIVES.search(gap) and " and " not in gap for gap in between):
+        return found
+    orgs = [m for m in mentions if m.kind == "org" and m.start <= models[0].start]
+    if not orgs:
+        return found
+    return [Mention(orgs[-1].slug, "org", orgs[-1].start, orgs[-1].end, orgs[-1].proposed, implied=True)]
 
 
 def _with_owners(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
@@ -280,7 +442,10 @@ def _filtered(cues: list[Cue], mentions: Sequence[Mention], cert: str, sentence:
             continue
         if kind == "model_release" and cert == "forecast":
             cue = Cue("model_announcement", cue.start, cue.end)
-        if kind == "model_release" and not kinds & {"model", "model-family", "product"}:
+        if kind == "model_release" and not kinds & {"model", "model-family", "product"} \
+                and not _GENERIC_RELEASE.search(sentence):
+            continue
+        if kind == "downloads" and "app_ranking" in types:
             continue
         if kind == "product_launch" and "model_release" in types and "product" not in kinds:
             continue
@@ -349,6 +514,9 @@ def _deduplicated(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     kept = []
     for e in events:
         key = (e["type"], e["subject"], e["when"].get("edtf"), repr(e.get("facts")), e["quote"])
+        if e["type"] == "model_release" and e["when"].get("edtf"):
+            # A release restated later with the same date is the same release.
+            key = (e["type"], e["subject"], e["when"]["edtf"])
         if key in seen:
             continue
         seen.add(key)
