@@ -513,7 +513,7 @@ def _deduplicated(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[tuple[Any, ...]] = set()
     kept = []
     for e in events:
-        key = (e["type"], e["subject"], e["when"].get("edtf"), repr(e.get("facts")), e["quote"])
+        key: tuple[Any, ...] = (e["type"], e["subject"], e["when"].get("edtf"), repr(e.get("facts")), e["quote"])
         if e["type"] == "model_release" and e["when"].get("edtf"):
             # A release restated later with the same date is the same release.
             key = (e["type"], e["subject"], e["when"]["edtf"])
