@@ -10,7 +10,7 @@ import click
 from chronicle.errors import ChronicleError
 from chronicle.fuzzydate import parse, parse_cutoff
 from chronicle.render import FORMATS
-from chronicle.store import Store, open_store
+from chronicle.store import LogFilter, Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,6 +20,29 @@ def format_option(choices: Sequence[str] = FORMATS, default: str = "table") -> C
         "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
         help="Output format.",
     )
+
+
+def log_filter_options(f: F) -> F:
+    """The filters of `chronicle log`, shared by every command that selects events."""
+    options = [
+        click.option("--type", "types", multiple=True, help="Only events of this type. Repeatable."),
+        click.option("--subject", "subjects", multiple=True, help="Only events about this entity slug. Repeatable."),
+        click.option("--doc", "documents", multiple=True, help="Only events from this document id. Repeatable."),
+        click.option("--since", help="Only events that may have happened on or after this date (event time)."),
+        click.option("--until", help="Only events that may have happened by the end of this date (event time)."),
+        click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number."),
+        click.option("--limit", type=click.IntRange(min=1), help="At most this many events."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def log_filter(types: tuple[str, ...], subjects: tuple[str, ...], documents: tuple[str, ...], since: str | None,
+               until: str | None, after: int | None, limit: int | None) -> LogFilter:
+    """The LogFilter those options describe; bad dates are errors naming the option."""
+    return LogFilter(after=after, types=types, subjects=subjects, documents=documents,
+                     since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
 
 
 def store_from(ctx: click.Context, *, create: bool = False) -> Store:

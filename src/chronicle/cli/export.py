@@ -10,7 +10,7 @@ import click
 from chronicle import export as exporting
 from chronicle import queries
 from chronicle.cli import main
-from chronicle.cli.common import end_of, start_of, store_from
+from chronicle.cli.common import log_filter, log_filter_options, store_from
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 from chronicle.store import LogFilter
@@ -42,13 +42,7 @@ def export() -> None:
 
 
 @export.command("events")
-@click.option("--type", "types", multiple=True, help="Only events of this type. Repeatable.")
-@click.option("--subject", "subjects", multiple=True, help="Only events about this entity slug. Repeatable.")
-@click.option("--doc", "documents", multiple=True, help="Only events from this document id. Repeatable.")
-@click.option("--since", help="Only events that may have happened on or after this date (event time).")
-@click.option("--until", help="Only events that may have happened by the end of this date (event time).")
-@click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@log_filter_options
 @click.option("--format", "fmt", type=click.Choice(exporting.EVENT_FORMATS), default="ndjson", show_default=True,
               help="Output format.")
 @OUTPUT
@@ -63,8 +57,7 @@ def export_events(ctx: click.Context, types: tuple[str, ...], subjects: tuple[st
         chronicle export events --format csv -o events.csv
         chronicle export events --type talent_move --after 120
     """
-    flt = LogFilter(after=after, types=types, subjects=subjects, documents=documents,
-                    since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
+    flt = log_filter(types, subjects, documents, since, until, after, limit)
     _write(exporting.events(store_from(ctx), flt, fmt), output)
 
 

@@ -9,22 +9,15 @@ import click
 
 from chronicle import catalog
 from chronicle.cli import main
-from chronicle.cli.common import end_of, format_option, start_of, store_from
+from chronicle.cli.common import format_option, log_filter, log_filter_options, store_from
 from chronicle.export import EVENT_COLUMNS, flat
 from chronicle.render import dumps, ndjson_lines, render_rows
-from chronicle.store import LogFilter
 
 LOG_COLUMNS = ["seq", "when", "type", "subject", "certainty", "event_id"]
 
 
 @main.command()
-@click.option("--type", "types", multiple=True, help="Only events of this type. Repeatable.")
-@click.option("--subject", "subjects", multiple=True, help="Only events about this entity slug. Repeatable.")
-@click.option("--doc", "documents", multiple=True, help="Only events from this document id. Repeatable.")
-@click.option("--since", help="Only events that may have happened on or after this date (event time).")
-@click.option("--until", help="Only events that may have happened by the end of this date (event time).")
-@click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@log_filter_options
 @click.option("--follow", is_flag=True, help="Keep printing new events as they are appended (NDJSON; Ctrl-C stops).")
 @click.option("--poll", type=click.FloatRange(min=0.01), default=0.5, show_default=True, metavar="SECONDS",
               help="With --follow: how often to look for new events.")
@@ -64,8 +57,7 @@ def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], d
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         return
-    flt = LogFilter(after=after, types=types, subjects=subjects, documents=documents,
-                    since=start_of(since, "--since"), until=end_of(until, "--until"), limit=limit)
+    flt = log_filter(types, subjects, documents, since, until, after, limit)
     events = store.read(flt)
     if fmt == "ndjson":
         for line in ndjson_lines(e.to_dict() for e in events):
