@@ -42,3 +42,9 @@ def test_open_without_models_is_an_error_with_a_hint(run: Run, corpus: Path) -> 
     result = run("timeline", "--open")
     assert result.exit_code == 1
     assert "Error: --open filters models, not timeline events" in result.output
+
+
+def test_dated_only_leaves_out_context_dates(run: Run, corpus: Path) -> None:
+    assert run("ingest", str(corpus)).exit_code == 0
+    # The download figure has no date of its own (a context date); the release does.
+    assert _marks(run("timeline", "--as-of", "2026-06", "--dated-only").output) == ["test-doc:r1-release"]
