@@ -25,9 +25,13 @@ HASHED_COLUMNS = (
 )
 
 
+# One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(obj: Any) -> str:
     """JSON with sorted keys and no spaces: the same value always gives the same text."""
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(obj)
 
 
 def utc_iso(moment: datetime) -> str:
@@ -47,5 +51,9 @@ def _plain(value: Any) -> Any:
 
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of one row, chained on the previous row's hash."""
-    payload = canonical_json([prev_hash, *(_plain(row[name]) for name in HASHED_COLUMNS)])
-    return hashlib.sha256(payload.encode()).hexdigest()
+    payload = [prev_hash]
+    for name in HASHED_COLUMNS:
+        value = row[name]
+        # Only dates and timestamps need a text form; everything else is JSON already.
+        payload.append(_plain(value) if isinstance(value, date) else value)
+    return hashlib.sha256(_ENCODER.encode(payload).encode()).hexdigest()

@@ -7,14 +7,18 @@ already stored with other content) appends nothing, and the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import pickle
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
-from chronicle.events import Entity
+from chronicle.events import Entity, Event, Evidence
+from chronicle.fuzzydate import FuzzyDate
 from chronicle.store import Refusal, Store
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
 
@@ -93,38 +97,181 @@ def load_and_validate(
     files: Sequence[Path], known_entities: dict[str, Entity], documents_dirs: Sequence[Path] = ()
 ) -> tuple[list[Entity], list[EventsFile]]:
     """Validate every file; raises ValidationError with all problems of all files."""
+    validated: list[EventsFile] = []
+    new_entities = _validate_files(files, known_entities, documents_dirs,
+                                   lambda packed: validated.append(_unpack(packed)), validated.clear)
+    return new_entities, validated
+
+
+# A top-level `entities:` key and no top-level `events:` key: an entities file.
+_ENTITIES_KEY = re.compile(r"^entities\s*:", re.M)
+_EVENTS_KEY = re.compile(r"^events\s*:", re.M)
+
+
+def _looks_like_entities(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(_ENTITIES_KEY.search(text)) and not _EVENTS_KEY.search(text)
+
+
+class _Resort(Exception):
+    """A file was not the kind its text suggested: validate the slow, sure way."""
+
+
+def _validate_files(
+    files: Sequence[Path], known_entities: dict[str, Entity], documents_dirs: Sequence[Path],
+    keep: Callable[[tuple[Any, ...]], None], restart: Callable[[], None],
+) -> list[Entity]:
+    """Validate entities files, then events files one at a time, handing each valid one to ``keep``.
+
+    Entities must all be known before any events file is checked, and an
+    events file must not stay in memory while the others are read (a large
+    corpus would not fit), so entities files are picked out first by their
+    top-level keys. A file that turns out otherwise sends the whole check
+    down the sure path (``restart``, then every file parsed before any is checked).
+    """
+    try:
+        entity_files = [p for p in files if _looks_like_entities(p)]
+        return _validate_files_in_order(files, entity_files, known_entities, documents_dirs, keep)
+    except _Resort:
+        restart()
+        return _validate_files_in_order(files, None, known_entities, documents_dirs, keep)
+
+
+def _validate_files_in_order(
+    files: Sequence[Path], entity_files: list[Path] | None, known_entities: dict[str, Entity],
+    documents_dirs: Sequence[Path], keep: Callable[[tuple[Any, ...]], None],
+) -> list[Entity]:
     problems: list[Problem] = []
-    parsed: list[tuple[Path, Any]] = []
     new_entities: list[Entity] = []
-    for path in files:
+    parsed: list[tuple[Path, Any]] = []
+    streaming = entity_files is not None
+    for path in entity_files if streaming else files:  # type: ignore[union-attr]
         data, errors = load_yaml(path)
         problems.extend(errors)
         if errors:
             continue
-        if isinstance(data, dict) and "entities" in data and "events" not in data:
+        if _is_entities(data):
             found, errors = validate_entities(path, data, known_entities)
             problems.extend(errors)
             new_entities.extend(found)
+        elif streaming:
+            raise _Resort()
         else:
             parsed.append((path, data))
     entities = dict(known_entities)
     entities.update({e.slug: e for e in new_entities})
-    validated: list[EventsFile] = []
     documents: dict[str, Path] = {}
-    for path, data in parsed:
-        result, errors = validate_events_file(path, data, entities, documents_dirs)
-        problems.extend(errors)
-        if result is not None:
-            other = documents.get(result.document.id)
+    chosen = set(entity_files or ())
+    if streaming:
+        checked = _check_all([p for p in files if p not in chosen], set(entities), documents_dirs)
+    else:
+        checked = (_check_events_file(path, data, entities, documents_dirs) for path, data in parsed)
+    for item in checked:
+        if item.entities:
+            raise _Resort()
+        problems.extend(item.problems)
+        if item.packed is not None:
+            path, doc_id = item.packed[0], item.packed[1].id
+            other = documents.get(doc_id)
             if other is not None:
-                doc = data["document"]
-                problems.append(Problem(str(path), line_of(doc, "id"), "document.id",
-                                        f"{result.document.id!r} is also the id of {other}"))
-            documents[result.document.id] = path
-            validated.append(result)
+                problems.append(Problem(str(path), item.id_line, "document.id",
+                                        f"{doc_id!r} is also the id of {other}"))
+            documents[doc_id] = path
+            if not problems:
+                # Once any file has a problem nothing will be appended:
+                # the rest are only checked, so that every problem is told.
+                keep(item.packed)
     if problems:
         raise ValidationError(problems)
-    return new_entities, validated
+    return new_entities
+
+
+@dataclass
+class _Checked:
+    """One events file after validation, in a form cheap to pass between processes."""
+
+    packed: tuple[Any, ...] | None
+    problems: list[Problem]
+    id_line: int = 0
+    entities: bool = False
+
+
+def _check_events_file(
+    path: Path, data: Any, entities: Mapping[str, Entity] | set[str], documents_dirs: Sequence[Path]
+) -> _Checked:
+    if data is None:
+        data, errors = load_yaml(path)
+        if errors:
+            return _Checked(None, errors)
+        if _is_entities(data):
+            return _Checked(None, [], entities=True)
+    result, errors = validate_events_file(path, data, entities, documents_dirs)
+    if result is None:
+        return _Checked(None, errors)
+    return _Checked(_pack(result), errors, line_of(data["document"], "id"))
+
+
+def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
+    """Parse and validate events files one at a time, in order."""
+    for path in paths:
+        yield _check_events_file(path, None, slugs, documents_dirs)
+
+
+def _is_entities(data: Any) -> bool:
+    return isinstance(data, dict) and "entities" in data and "events" not in data
+
+
+def _pack(item: EventsFile) -> tuple[Any, ...]:
+    # Plain tuples: pickling slotted dataclasses field by field costs several
+    # times more than the tuples they are made of.
+    events = [
+        (e.event_id, e.type, e.subject, (w.text, w.edtf, w.earliest, w.latest, w.precision, w.qualifier, w.anchor),
+         e.certainty, (e.evidence.document, e.evidence.quote, e.evidence.start, e.evidence.end), dict(e.facts),
+         e.entities, e.schema_version)
+        for e in item.events for w in (e.when,)
+    ]
+    return item.path, item.document, events, item.drafts, item.text_found
+
+
+def _unpack(packed: tuple[Any, ...]) -> EventsFile:
+    path, document, events, drafts, text_found = packed
+    return EventsFile(path, document, tuple(
+        Event(event_id=i, type=t, subject=s, when=FuzzyDate(*w), certainty=c, evidence=Evidence(*ev),
+              facts=f, entities=en, schema_version=v)
+        for i, t, s, w, c, ev, f, en, v in events
+    ), drafts, text_found)
+
+
+class _Spool:
+    """Validated files parked on disk until every file has validated, then read back in order."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+        self.items: list[FileReport] = []
+        self.drafts: list[tuple[str, ...]] = []
+
+    def add(self, packed: tuple[Any, ...]) -> None:
+        path, document, events, drafts, text_found = packed
+        pickle.dump(packed, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.items.append(FileReport(str(path), document.id, len(events), drafts=len(drafts), text_checked=text_found))
+        self.drafts.append(drafts)
+
+    def restart(self) -> None:
+        self.file.seek(0)
+        self.file.truncate()
+        self.items.clear()
+        self.drafts.clear()
+
+    def __iter__(self) -> Iterator[EventsFile]:
+        self.file.seek(0)
+        for _ in self.items:
+            yield _unpack(pickle.load(self.file))  # noqa: S301 - our own temporary file
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def ingest(
@@ -139,31 +286,40 @@ def ingest(
     """Validate the files at ``paths`` and append their events to ``store``."""
     files = collect_files(paths)
     known = {e.slug: e for e in store.entities()}
-    new_entities, validated = load_and_validate(files, known, documents_dirs)
+    spool = _Spool()
+    try:
+        new_entities = _validate_files(files, known, documents_dirs, spool.add, spool.restart)
+        return _append_spooled(store, spool, new_entities, dry_run, allow_drafts, progress)
+    finally:
+        spool.close()
+
+
+def _append_spooled(
+    store: Store, spool: _Spool, new_entities: list[Entity], dry_run: bool, allow_drafts: bool,
+    progress: Progress | None,
+) -> IngestReport:
     if not allow_drafts and not dry_run:
         drafts = [
-            Problem(str(f.path), 0, "status", f"{len(f.drafts)} draft event(s), e.g. {f.drafts[0]}: "
+            Problem(item.path, 0, "status", f"{len(found)} draft event(s), e.g. {found[0]}: "
                     "review them and remove `status: draft` before ingesting")
-            for f in validated if f.drafts
+            for item, found in zip(spool.items, spool.drafts) if found
         ]
         if drafts:
             raise ValidationError(drafts)
     report = IngestReport(dry_run=dry_run)
     if dry_run:
-        report.files = [FileReport(str(f.path), f.document.id, len(f.events), drafts=len(f.drafts),
-                                   text_checked=f.text_found) for f in validated]
+        report.files = list(spool.items)
         report.store_seq = store.head()
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
-    for done, item in enumerate(validated, 1):
+    total = len(spool.items)
+    for done, (item, file_report) in enumerate(zip(spool, spool.items), 1):
         result = store.append(item.events, document=item.document)
-        report.files.append(FileReport(
-            str(item.path), item.document.id, len(item.events),
-            appended=len(result.appended), present=len(result.present), refused=list(result.refused),
-            drafts=len(item.drafts), text_checked=item.text_found,
-        ))
+        file_report.appended, file_report.present = len(result.appended), len(result.present)
+        file_report.refused = list(result.refused)
+        report.files.append(file_report)
         if progress is not None:
-            progress(done, len(validated))
+            progress(done, total)
     if report.appended:
         # Keep the read-model tables current for SQL clients.
         from chronicle.readmodels import refresh
