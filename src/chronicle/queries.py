@@ -14,7 +14,7 @@ from typing import Any
 from chronicle.conflicts import conflicting_events, find_conflicts
 from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
-from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.events import CORRECTION_TYPES, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
 from chronicle.projections.base import claim_status
@@ -69,19 +69,42 @@ def _cutoff(text: str, option: str = "WHEN", today: date | None = None) -> date:
         raise ChronicleError(f"{option}: {exc.message}", exc.hint) from exc
 
 
-def load(store: Store, projections: Sequence[Projection], *, at_seq: int | None = None) -> Loaded:
-    """Fold the log (up to ``at_seq``) into fresh states of ``projections``."""
+def load(
+    store: Store, projections: Sequence[Projection], *, at_seq: int | None = None,
+    cutoff: date | None = None, known_at: date | None = None,
+) -> Loaded:
+    """Fold the log (up to ``at_seq``) into fresh states of ``projections``.
+
+    Without ``cutoff`` every event is read: the states then answer any basis
+    (a rebuild). With ``cutoff`` (and ``known_at``) only what an answer at
+    that basis can use is read, filtered in SQL: events that may have
+    happened by the cutoff, the not-yet-due events a projection says it
+    looks at, the evidence known by ``known_at``, and, when every projection
+    reads only some kinds of subject, only those subjects' events. Every
+    event of a subject that is read is read, so conflicts among them are
+    found exactly as in a full read.
+    """
     head = store.head()
     if at_seq is not None and at_seq > head:
         raise ChronicleError(f"--at-seq {at_seq} is past the end of the log ({head})",
                              f"use a sequence number from 0 to {head}")
     upto = head if at_seq is None else at_seq
-    events = list(store.read(LogFilter(at_seq=upto)))
-    correction_events = [e for e in events if e.type in CORRECTION_TYPES]
+    flt = LogFilter(at_seq=upto)
+    if cutoff is not None:
+        future = [p.future_types for p in projections]
+        kinds = [p.subject_kinds for p in projections]
+        if all(f is not None for f in future):
+            flt = replace(flt, until=cutoff, future_types=tuple(sorted(set().union(*future))))  # type: ignore[arg-type]
+        if projections and all(k is not None for k in kinds):
+            flt = replace(flt, subject_kinds=tuple(sorted(set().union(*kinds))))  # type: ignore[arg-type]
+        flt = replace(flt, known_at=known_at, ordered=False)
+    events = list(store.read(flt))
+    # Corrections are few and change what every answer shows: always all of them.
+    correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
     corrections = read_corrections(correction_events)
     ctx = Context(
-        entities={e.slug: e for e in store.entities()},
-        documents={d.id: d for d in store.documents()},
+        entities=_entities(store),
+        documents=_documents(store, {e.document for e in events} | {e.document for e in correction_events}),
         retracted=corrections.retracted,
         ranks=corrections.ranks,
     )
@@ -91,6 +114,24 @@ def load(store: Store, projections: Sequence[Projection], *, at_seq: int | None 
         state.apply(events, ctx)
         states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
+
+
+def _entities(store: Store) -> dict[str, Entity]:
+    """All entities, kept on the store between answers until an entity is added or changed."""
+    stamp = store.entities_stamp()
+    cached = store.cache.get("entities")
+    if cached is None or cached[0] != stamp:
+        cached = store.cache["entities"] = (stamp, {e.slug: e for e in store.entities()})
+    return dict(cached[1])
+
+
+def _documents(store: Store, wanted: set[str]) -> dict[str, Document]:
+    """The documents named, kept on the store between answers: a stored document never changes."""
+    known: dict[str, Document] = store.cache.setdefault("documents", {})
+    missing = wanted - known.keys()
+    if missing:
+        known.update(store.documents_by_id(missing))
+    return {d: known[d] for d in wanted if d in known}
 
 
 def _selected(names: Sequence[str]) -> list[Projection]:
@@ -134,9 +175,10 @@ def as_of(
 ) -> dict[str, Any]:
     """What the log says was true at the end of ``when``."""
     selected = _selected(projections)
-    loaded = load(store, selected, at_seq=at_seq)
-    basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
-                  loaded.store_seq)
+    cutoff = _cutoff(when, today=today)
+    known = _cutoff(known_at, "--known-at", today) if known_at else None
+    loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=known)
+    basis = Basis(cutoff, when, known, loaded.store_seq)
     rows = _rows(loaded, basis, filters)
     return {
         "schema": "chronicle.as-of/1",
@@ -169,19 +211,22 @@ def diff(
 ) -> dict[str, Any]:
     """What changed between two answers: in valid time (A → B), or in knowledge (K1 → K2)."""
     selected = _selected(projections)
-    loaded = load(store, selected, at_seq=at_seq)
     if known_between is not None:
         cutoff_text = a or "today"
         cutoff = _cutoff(cutoff_text, today=today)
         k1, k2 = (_cutoff(k, "--known-between", today) for k in known_between)
+        loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=max(k1, k2))
         before = Basis(cutoff, cutoff_text, k1, loaded.store_seq)
         after = Basis(cutoff, cutoff_text, k2, loaded.store_seq)
     else:
         if a is None or b is None:
             raise ChronicleError("diff needs two dates A and B", "e.g. chronicle diff 2025-01 2025-12, or --known-between K1 K2")
         known = _cutoff(known_at, "--known-at", today) if known_at else None
-        before = Basis(_cutoff(a, "A", today), a, known, loaded.store_seq)
-        after = Basis(_cutoff(b, "B", today), b, known, loaded.store_seq)
+        cut_a, cut_b = _cutoff(a, "A", today), _cutoff(b, "B", today)
+        # One read serves both answers: everything either cutoff can use.
+        loaded = load(store, selected, at_seq=at_seq, cutoff=max(cut_a, cut_b), known_at=known)
+        before = Basis(cut_a, a, known, loaded.store_seq)
+        after = Basis(cut_b, b, known, loaded.store_seq)
     old_rows, new_rows = _rows(loaded, before, filters), _rows(loaded, after, filters)
     changes: list[dict[str, Any]] = []
     for projection in selected:
@@ -226,9 +271,9 @@ def conflicts(
     include_settled: bool = False, today: date | None = None,
 ) -> dict[str, Any]:
     """Claims that disagree, side by side with their sources."""
-    loaded = load(store, [], at_seq=at_seq)
     cutoff = _cutoff(when, today=today)
     known = _cutoff(known_at, "--known-at", today) if known_at else None
+    loaded = load(store, [], at_seq=at_seq, cutoff=cutoff, known_at=known)
     ctx = loaded.at(known)
     found = [c for c in find_conflicts(_visible(loaded, ctx, cutoff, known), ctx.ranks)
              if include_settled or not c.settled]
@@ -242,9 +287,10 @@ def talent(
 ) -> dict[str, Any]:
     """Talent moves grouped by quarter, half or year; vague dates get a visible unknown row."""
     projection = Talent(by)
-    loaded = load(store, [projection], at_seq=at_seq)
-    basis = Basis(_cutoff(when, today=today), when, _cutoff(known_at, "--known-at", today) if known_at else None,
-                  loaded.store_seq)
+    cutoff = _cutoff(when, today=today)
+    known = _cutoff(known_at, "--known-at", today) if known_at else None
+    loaded = load(store, [projection], at_seq=at_seq, cutoff=cutoff, known_at=known)
+    basis = Basis(cutoff, when, known, loaded.store_seq)
     rows = loaded.states["talent"].rows(basis, loaded.at(basis.known_at))
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from chronicle import database
 from chronicle.errors import ConflictError, NotFoundError, StoreError
-from chronicle.events import Document, Entity, Event, Evidence, upcast
+from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
 from chronicle.hashchain import GENESIS, canonical_json, row_hash
 from chronicle.tables import documents as documents_t
@@ -234,6 +234,56 @@ def _insert_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None
         conn.execute(events_t.insert(), list(chunk))
 
 
+_READ_COLUMNS = (
+    "seq", "event_id", "stream", "stream_version", "type", "schema_version", "when_text", "when_edtf",
+    "earliest", "latest", "precision", "qualifier", "anchor", "certainty", "entities", "facts",
+    "document_id", "quote", "quote_start", "quote_end", "recorded_at",
+)
+
+
+class _Decoder:
+    """Rows (in ``_READ_COLUMNS`` order) to events, as :func:`event_from_row` makes them.
+
+    A log repeats itself: most events share a handful of dates, fact
+    payloads and timestamps, so the immutable parts are built once per
+    distinct value and shared.
+    """
+
+    def __init__(self) -> None:
+        self.dates: dict[tuple[Any, ...], FuzzyDate] = {}
+        self.lists: dict[str, tuple[str, ...]] = {}
+        self.moments: dict[Any, Any] = {}
+
+    def __call__(self, row: Sequence[Any]) -> Event:
+        (seq, event_id, stream, stream_version, kind, version, when_text, when_edtf, earliest, latest,
+         precision, qualifier, anchor, certainty, entities, facts, document, quote, start, end, recorded) = row
+        key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
+        when = self.dates.get(key)
+        if when is None:
+            when = self.dates[key] = FuzzyDate(
+                text=when_text, edtf=when_edtf, earliest=earliest, latest=latest, precision=Precision(precision),
+                qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
+            )
+        others = self.lists.get(entities)
+        if others is None:
+            others = self.lists[entities] = tuple(json.loads(entities))
+        # Facts are a fresh dict per event: callers may hold on to them.
+        payload = {} if facts == "{}" else json.loads(facts)
+        if (kind, version) in UPCASTERS:
+            payload, version = upcast(kind, version, payload)
+        moment = self.moments.get(recorded)
+        if moment is None:
+            moment = recorded
+            if moment is not None and moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            self.moments[recorded] = moment
+        return Event(
+            event_id=event_id, type=kind, subject=stream, when=when, certainty=certainty,
+            evidence=Evidence(document, quote, start, end), facts=payload, entities=others,
+            schema_version=version, seq=seq, stream_version=stream_version, recorded_at=moment,
+        )
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -252,6 +302,12 @@ class LogFilter:
     until: date | None = None
     known_at: date | None = None
     limit: int | None = None
+    #: With ``until``: events of these types are kept whatever their date.
+    future_types: tuple[str, ...] = ()
+    #: Only events whose subject is an entity of one of these kinds.
+    subject_kinds: tuple[str, ...] = ()
+    #: In sequence order (a fold that sorts by event time does not need it).
+    ordered: bool = True
 
     def where(self) -> list[sa.ColumnElement[bool]]:
         c = events_t.c
@@ -270,7 +326,13 @@ class LogFilter:
         if self.since is not None:
             clauses.append(sa.or_(c.latest.is_(None), c.latest >= self.since))
         if self.until is not None:
-            clauses.append(sa.or_(c.earliest.is_(None), c.earliest <= self.until))
+            due = [c.earliest.is_(None), c.earliest <= self.until]
+            if self.future_types:
+                due.append(c.type.in_(self.future_types))
+            clauses.append(sa.or_(*due))
+        if self.subject_kinds:
+            kinds = sa.select(entities_t.c.slug).where(entities_t.c.kind.in_(self.subject_kinds))
+            clauses.append(c.stream.in_(kinds))
         if self.known_at is not None:
             clauses.append(c.known_from <= self.known_at)
         return clauses
@@ -281,6 +343,8 @@ class Store:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        #: Answers keep reference data here between calls (see queries).
+        self.cache: dict[str, Any] = {}
 
     @property
     def url(self) -> str:
@@ -516,13 +580,16 @@ class Store:
     def read(self, flt: LogFilter | None = None) -> Iterator[Event]:
         """Events in sequence order, streamed from the database."""
         flt = flt or LogFilter()
-        query = sa.select(events_t).where(*flt.where()).order_by(events_t.c.seq)
+        query = sa.select(*events_t.c[_READ_COLUMNS]).where(*flt.where())
+        if flt.ordered or flt.limit is not None:
+            query = query.order_by(events_t.c.seq)
         if flt.limit is not None:
             query = query.limit(flt.limit)
+        decode = _Decoder()
         with _database_errors(self.url), self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
-            for row in result.mappings():
-                yield event_from_row(row)
+            result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
+            for rows in result.partitions():
+                yield from map(decode, rows)
 
     def follow(
         self,
@@ -566,6 +633,22 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(documents_t).order_by(documents_t.c.id)).mappings().all()
         return [_document_from_row(r) for r in rows]
+
+    def documents_by_id(self, ids: Iterable[str]) -> dict[str, Document]:
+        """The stored documents among ``ids``."""
+        found: dict[str, Document] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(ids)):
+                for row in conn.execute(sa.select(documents_t).where(documents_t.c.id.in_(chunk))).mappings():
+                    found[row["id"]] = _document_from_row(row)
+        return found
+
+    def entities_stamp(self) -> tuple[int, Any]:
+        """Changes whenever an entity is added or refreshed: (count, latest update)."""
+        query = sa.select(sa.func.count(), sa.func.max(entities_t.c.updated_at))
+        with self.engine.connect() as conn:
+            count, latest = conn.execute(query).one()
+        return int(count), latest
 
     def document_counts(self) -> dict[str, dict[str, int]]:
         """Events per document and type."""

@@ -89,6 +89,8 @@ events = sa.Table(
     sa.UniqueConstraint("stream", "stream_version"),
     sa.Index(None, "document_id"),
     sa.Index(None, "type"),
+    # Reads at a cutoff: a subject's events up to a date (migration 0003).
+    sa.Index(None, "stream", "earliest"),
 )
 
 # -- read models ---------------------------------------------------------------------------------

@@ -66,7 +66,12 @@ def _seed_0002(conn: sa.Connection) -> int:
     return seeded
 
 
-SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002}
+def _seed_0003(conn: sa.Connection) -> int:
+    """0003 only adds an index: the 0002 rows, written through it, must still read and verify."""
+    return _seed_0002(conn)
+
+
+SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003}
 
 
 def _revisions() -> list[str]:

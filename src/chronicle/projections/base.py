@@ -11,7 +11,6 @@ cutoff, and each cell says which claims stand behind it.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -125,6 +124,14 @@ class Projection:
     #: The row schema: the columns every row has, in display order.
     columns: tuple[str, ...] = ()
 
+    #: What a read at a basis may leave out, so that it can be filtered in SQL.
+    #: ``subject_kinds``: the kinds of subject entity whose events ``keys``
+    #: can use (None: any event may count). ``future_types``: the types of
+    #: events not yet due at the cutoff that ``derive`` looks at through
+    #: ``known`` (None: any, so nothing may be left out by date).
+    subject_kinds: tuple[str, ...] | None = None
+    future_types: frozenset[str] | None = None
+
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         """The row ids an event bears on (empty: the projection ignores it)."""
         raise NotImplementedError
@@ -147,15 +154,40 @@ class State:
 
     def __init__(self, projection: Projection) -> None:
         self.projection = projection
-        self.by_key: dict[str, list[tuple[tuple[Any, ...], Event]]] = {}
+        self._by_key: dict[str, list[tuple[tuple[Any, ...], Event]]] = {}
+        self._unsorted: set[str] = set()
         self.position = 0  # highest sequence number folded in
+
+    @property
+    def by_key(self) -> dict[str, list[tuple[tuple[Any, ...], Event]]]:
+        """Row id -> its events in event-time order."""
+        # Appending and sorting once is O(n log n) per row; inserting each
+        # event in place was O(n) per event, quadratic for a busy subject.
+        # The sort is stable and the order key ends with the sequence number
+        # and event id, so the result is the same in any arrival order.
+        for key in self._unsorted:
+            self._by_key[key].sort(key=_order_of)
+        self._unsorted.clear()
+        return self._by_key
 
     def apply(self, events: Iterable[Event], ctx: Context) -> None:
         """Fold events in; order of arrival does not matter."""
+        keys_of, by_key, unsorted = self.projection.keys, self._by_key, self._unsorted
+        position = self.position
         for event in events:
-            for key in self.projection.keys(event, ctx):
-                bisect.insort(self.by_key.setdefault(key, []), (event_order(event), event), key=lambda x: x[0])
-            self.position = max(self.position, event.seq or 0)
+            keys = keys_of(event, ctx)
+            if keys:
+                item = (event_order(event), event)
+                for key in keys:
+                    found = by_key.get(key)
+                    if found is None:
+                        by_key[key] = [item]
+                    else:
+                        found.append(item)
+                        unsorted.add(key)
+            if event.seq is not None and event.seq > position:
+                position = event.seq
+        self.position = position
 
     def rows(self, basis: Basis, ctx: Context, include=None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
         """The projection's rows at ``basis``; ``include`` may drop events (filters)."""
@@ -180,6 +212,10 @@ class State:
                 if row is not None:
                     out.append(row)
         return self.projection.sort_rows(out)
+
+
+def _order_of(item: tuple[tuple[Any, ...], Event]) -> tuple[Any, ...]:
+    return item[0]
 
 
 def _known(event: Event, ctx: Context, known_at: date) -> bool:

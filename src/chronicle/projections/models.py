@@ -43,6 +43,9 @@ class Models(Projection):
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
+    subject_kinds = ("model",)
+    # A release still to come hides the model (see derive).
+    future_types = RELEASE_TYPES
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         if event.type in CORRECTION_TYPES:

@@ -56,6 +56,8 @@ class Orgs(Projection):
     version = 1
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
+    subject_kinds = ("org",)
+    future_types: frozenset[str] = frozenset()
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         entity = ctx.entities.get(event.subject)

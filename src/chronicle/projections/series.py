@@ -39,6 +39,8 @@ class Metrics(Projection):
     version = 1
     title = "Metrics"
     columns = ("subject_name", "metric", "value", "context", "when", "document")
+    # One row per claim, derived from the claim alone.
+    future_types: frozenset[str] = frozenset()
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         return [f"{event.event_id}#{f}" for f in METRIC_FACTS.get(event.type, ()) if f in event.facts]
@@ -80,6 +82,8 @@ class Talent(Projection):
     version = 1
     title = "Talent moves"
     columns = ("period", "person", "from_org", "to_org", "role", "when")
+    # One row per claim, derived from the claim alone.
+    future_types: frozenset[str] = frozenset()
 
     def __init__(self, by: str = "quarter") -> None:
         self.by = by
@@ -109,6 +113,8 @@ class Timeline(Projection):
     version = 1
     title = "Timeline"
     columns = ("when", "type", "subject_name", "certainty", "summary")
+    # One row per claim, derived from the claim alone.
+    future_types: frozenset[str] = frozenset()
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         return () if event.type in CORRECTION_TYPES else (event.event_id,)
