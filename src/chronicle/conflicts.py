@@ -9,6 +9,7 @@ event settles a conflict: a preferred claim, or all rivals but one deprecated.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,95 @@ def _disagree(fact: str, a: tuple[Event, Any], b: tuple[Event, Any]) -> bool:
     return True
 
 
+Item = tuple[Event, Any]
+
+
+def _involved(fact: str, items: list[Item]) -> dict[str, Item]:
+    """The claims that disagree with at least one other claim of the group.
+
+    Comparing every pair is quadratic, and a busy subject has thousands of
+    claims of one fact; two common cases need only counting. The answer is
+    the same as from :func:`_disagree` over every pair.
+    """
+    spec = FACTS.get(fact)
+    if fact == RELEASE_DATE:
+        return _apart(items)
+    if spec is None or not spec.series:
+        return _differ(items)
+    involved: dict[str, Item] = {}
+    for i, a in enumerate(items):
+        a_in = a[0].event_id in involved
+        for b in items[i + 1:]:
+            if a_in and b[0].event_id in involved:
+                continue  # nothing left to learn from this pair
+            if _disagree(fact, a, b):
+                involved[a[0].event_id] = a
+                involved[b[0].event_id] = b
+                a_in = True
+    return involved
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in that is equal exactly when the values are (==)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(v) for v in value))
+    return value
+
+
+def _differ(items: list[Item]) -> dict[str, Item]:
+    """Facts that do not change over time: a claim disagrees when another document gives another value."""
+    keys = [_frozen(v) for _, v in items]
+    by_value = Counter(keys)
+    by_document = Counter(e.document for e, _ in items)
+    by_both = Counter((e.document, k) for (e, _), k in zip(items, keys))
+    total = len(items)
+    return {
+        e.event_id: (e, v)
+        for (e, v), k in zip(items, keys)
+        # claims with another value, less those of the same document
+        if (total - by_value[k]) - (by_document[e.document] - by_both[(e.document, k)]) > 0
+    }
+
+
+def _two_best(pairs: list[tuple[Any, str]], better: Any) -> list[tuple[Any, str]]:
+    """The best value and the best from another document (value, document)."""
+    best: list[tuple[Any, str]] = []
+    for value, doc in pairs:
+        if not best or better(value, best[0][0]):
+            if best and best[0][1] != doc:
+                best = [(value, doc), best[0]]
+            else:
+                best = [(value, doc), *best[1:]]
+        elif best[0][1] != doc and (len(best) == 1 or better(value, best[1][0])):
+            best = [best[0], (value, doc)]
+    return best
+
+
+def _apart(items: list[Item]) -> dict[str, Item]:
+    """Release dates: a claim disagrees when another document's date cannot overlap it."""
+    starts = _two_best([(e.when.earliest, e.document) for e, _ in items if e.when.earliest is not None],
+                       lambda x, y: x > y)
+    ends = _two_best([(e.when.latest, e.document) for e, _ in items if e.when.latest is not None],
+                     lambda x, y: x < y)
+
+    def other(best: list[tuple[Any, str]], doc: str) -> Any:
+        for value, owner in best:
+            if owner != doc:
+                return value
+        return None
+
+    involved: dict[str, Item] = {}
+    for e, v in items:
+        later = other(starts, e.document)  # the latest start elsewhere
+        earlier = other(ends, e.document)  # the earliest end elsewhere
+        if (e.when.latest is not None and later is not None and later > e.when.latest) or (
+                e.when.earliest is not None and earlier is not None and earlier < e.when.earliest):
+            involved[e.event_id] = (e, v)
+    return involved
+
+
 def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]) -> list[Conflict]:
     """Every set of disagreeing claims, grouped by subject and fact, in a stable order."""
     groups: dict[tuple[str, str], list[tuple[Event, Any]]] = {}
@@ -82,12 +172,7 @@ def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]
     found = []
     for (subject, fact), items in sorted(groups.items()):
         items.sort(key=lambda x: x[0].event_id)
-        involved: dict[str, tuple[Event, Any]] = {}
-        for i, a in enumerate(items):
-            for b in items[i + 1:]:
-                if _disagree(fact, a, b):
-                    involved[a[0].event_id] = a
-                    involved[b[0].event_id] = b
+        involved = _involved(fact, items)
         if not involved:
             continue
         claims = tuple(_claim(e, v, ranks) for e, v in (involved[k] for k in sorted(involved)))
