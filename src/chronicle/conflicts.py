@@ -99,6 +99,8 @@ def _involved(fact: str, items: list[Item]) -> dict[str, Item]:
 
 def _frozen(value: Any) -> Any:
     """A hashable stand-in that is equal exactly when the values are (==)."""
+    if type(value) is str:
+        return value
     if isinstance(value, dict):
         return ("dict", tuple(sorted((k, _frozen(v)) for k, v in value.items())))
     if isinstance(value, list):
@@ -110,14 +112,15 @@ def _differ(items: list[Item]) -> dict[str, Item]:
     """Facts that do not change over time: a claim disagrees when another document gives another value."""
     keys = [_frozen(v) for _, v in items]
     by_value = Counter(keys)
-    by_document = Counter(e.document for e, _ in items)
-    by_both = Counter((e.document, k) for (e, _), k in zip(items, keys))
+    documents = [e.evidence.document for e, _ in items]
+    by_document = Counter(documents)
+    by_both = Counter(zip(documents, keys))
     total = len(items)
     return {
         e.event_id: (e, v)
-        for (e, v), k in zip(items, keys)
+        for (e, v), k, d in zip(items, keys, documents)
         # claims with another value, less those of the same document
-        if (total - by_value[k]) - (by_document[e.document] - by_both[(e.document, k)]) > 0
+        if (total - by_value[k]) - (by_document[d] - by_both[(d, k)]) > 0
     }
 
 
@@ -158,9 +161,9 @@ def _apart(items: list[Item]) -> dict[str, Item]:
     return involved
 
 
-def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]) -> list[Conflict]:
-    """Every set of disagreeing claims, grouped by subject and fact, in a stable order."""
-    groups: dict[tuple[str, str], list[tuple[Event, Any]]] = {}
+def _groups(events: Iterable[Event]) -> list[tuple[tuple[str, str], list[Item]]]:
+    """Claims grouped by subject and fact, groups and claims in a stable order."""
+    groups: dict[tuple[str, str], list[Item]] = {}
     for event in events:
         if event.type in CORRECTION_TYPES:
             continue
@@ -169,9 +172,21 @@ def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]
                 groups.setdefault((event.subject, fact), []).append((event, value))
         if event.type in RELEASE_TYPES:
             groups.setdefault((event.subject, RELEASE_DATE), []).append((event, event.when.edtf))
-    found = []
-    for (subject, fact), items in sorted(groups.items()):
+    out = sorted(groups.items())
+    for _, items in out:
         items.sort(key=lambda x: x[0].event_id)
+    return out
+
+
+def _rank(ranks: Mapping[str, tuple[str, str]], event_id: str) -> str:
+    rank = ranks.get(event_id)
+    return rank[0] if rank else "normal"
+
+
+def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]) -> list[Conflict]:
+    """Every set of disagreeing claims, grouped by subject and fact, in a stable order."""
+    found = []
+    for (subject, fact), items in _groups(events):
         involved = _involved(fact, items)
         if not involved:
             continue
@@ -182,6 +197,20 @@ def find_conflicts(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]
         by = preferred or tuple(c["event"] for c in claims if c["rank"] == "deprecated") if settled else ()
         found.append(Conflict(subject, fact, claims, settled, tuple(by)))
     return found
+
+
+def unsettled_events(events: Iterable[Event], ranks: Mapping[str, tuple[str, str]]) -> set[str]:
+    """``conflicting_events(find_conflicts(...))`` without building the conflicts' claims."""
+    out: set[str] = set()
+    for (_, fact), items in _groups(events):
+        involved = _involved(fact, items)
+        if not involved:
+            continue
+        found = [_rank(ranks, k) for k in involved]
+        if "preferred" in found or sum(r != "deprecated" for r in found) <= 1:
+            continue  # settled
+        out.update(involved)
+    return out
 
 
 def conflicting_events(conflicts: Sequence[Conflict]) -> set[str]:

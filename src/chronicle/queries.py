@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from chronicle.conflicts import conflicting_events, find_conflicts
+from chronicle.conflicts import find_conflicts, unsettled_events
 from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
 from chronicle.events import CORRECTION_TYPES, Document, Entity, Event
@@ -147,7 +147,7 @@ def _visible(loaded: Loaded, ctx: Context, cutoff: date, known_at: date | None) 
 
 def _rows(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
     ctx = loaded.at(basis.known_at)
-    conflicted = conflicting_events(find_conflicts(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks))
+    conflicted = unsettled_events(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks)
     out = {}
     for name, state in loaded.states.items():
         rows = [r for r in state.rows(basis, ctx) if filters.keep(name, r)]

@@ -174,10 +174,17 @@ class State:
         """Fold events in; order of arrival does not matter."""
         keys_of, by_key, unsorted = self.projection.keys, self._by_key, self._unsorted
         position = self.position
+        # Events read from a store share their date objects; a date's sort
+        # key is worked out once (the dates live as long as this call).
+        date_keys: dict[int, tuple[Any, ...]] = {}
         for event in events:
             keys = keys_of(event, ctx)
             if keys:
-                item = (event_order(event), event)
+                when = event.when
+                date_key = date_keys.get(id(when))
+                if date_key is None:
+                    date_key = date_keys[id(when)] = when.sort_key()
+                item = ((date_key, event.seq or 0, event.event_id), event)
                 for key in keys:
                     found = by_key.get(key)
                     if found is None:
