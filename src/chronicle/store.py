@@ -241,6 +241,25 @@ _READ_COLUMNS = (
 )
 
 
+# Dates and timestamps are read as the driver gives them (SQLite: text) and
+# parsed by the decoder once per distinct value, not once per row.
+_RAW_TYPES = {"earliest", "latest", "recorded_at"}
+_READ_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TYPES else events_t.c[c]
+                for c in _READ_COLUMNS]
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
 class _Decoder:
     """Rows (in ``_READ_COLUMNS`` order) to events, as :func:`event_from_row` makes them.
 
@@ -261,8 +280,8 @@ class _Decoder:
         when = self.dates.get(key)
         if when is None:
             when = self.dates[key] = FuzzyDate(
-                text=when_text, edtf=when_edtf, earliest=earliest, latest=latest, precision=Precision(precision),
-                qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
+                text=when_text, edtf=when_edtf, earliest=_date(earliest), latest=_date(latest),
+                precision=Precision(precision), qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
             )
         others = self.lists.get(entities)
         if others is None:
@@ -273,10 +292,7 @@ class _Decoder:
             payload, version = upcast(kind, version, payload)
         moment = self.moments.get(recorded)
         if moment is None:
-            moment = recorded
-            if moment is not None and moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            self.moments[recorded] = moment
+            moment = self.moments[recorded] = _moment(recorded)
         return Event(
             event_id=event_id, type=kind, subject=stream, when=when, certainty=certainty,
             evidence=Evidence(document, quote, start, end), facts=payload, entities=others,
@@ -580,7 +596,7 @@ class Store:
     def read(self, flt: LogFilter | None = None) -> Iterator[Event]:
         """Events in sequence order, streamed from the database."""
         flt = flt or LogFilter()
-        query = sa.select(*events_t.c[_READ_COLUMNS]).where(*flt.where())
+        query = sa.select(*_READ_SELECT).where(*flt.where())
         if flt.ordered or flt.limit is not None:
             query = query.order_by(events_t.c.seq)
         if flt.limit is not None:
