@@ -313,8 +313,8 @@ def _append_spooled(
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
     total = len(spool.items)
-    for done, (item, file_report) in enumerate(zip(spool, spool.items), 1):
-        result = store.append(item.events, document=item.document)
+    results = store.append_files((item.events, item.document) for item in spool)
+    for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
         file_report.appended, file_report.present = len(result.appended), len(result.present)
         file_report.refused = list(result.refused)
         report.files.append(file_report)
