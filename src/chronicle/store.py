@@ -253,11 +253,10 @@ def _date(value: Any) -> date | None:
 
 
 def _moment(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value
+    moment: datetime | None = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 class _Decoder:
