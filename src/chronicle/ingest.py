@@ -3,6 +3,8 @@
 Nothing is appended unless every file validates. Each file is then one
 all-or-nothing batch: a file whose events the store refuses (an event id
 already stored with other content) appends nothing, and the others go on.
+Validated files wait in a spool on disk, not in memory, so a corpus of any
+size is ingested in the memory of its largest file.
 """
 
 from __future__ import annotations

@@ -391,7 +391,15 @@ class Store:
         # forever. SQLite gets the same guarantee from BEGIN IMMEDIATE, which
         # takes the database's single write lock up front.
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_APPEND_LOCK})
+            # psycopg prepares a statement it has run a few times, and the
+            # server may then keep one generic plan for it, made while the
+            # log was small: a sequential scan that each append then repeats
+            # over a grown log. Plans made for each execution's values use
+            # the indexes (SET LOCAL, in the same round trip as the lock).
+            conn.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key), set_config('plan_cache_mode', 'force_custom_plan', true)"),
+                {"key": PG_APPEND_LOCK},
+            )
 
     def _write(self, work: Callable[[], T]) -> T:
         """Run one write transaction, retrying SQLite's "database is locked"."""
