@@ -122,11 +122,12 @@ def pg_or_sqlite_blank(blank_url: str, tmp_path: Path, request: pytest.FixtureRe
 
     def new() -> str:
         if factory is None:
-            return database.resolve_url(str(tmp_path / f"blank-{len(made)}.db"))
-        made.append(factory.new(migrated=False))
+            made.append(database.resolve_url(str(tmp_path / f"blank-{len(made)}.db")))
+        else:
+            made.append(factory.new(migrated=False))
         return made[-1]
 
     yield new
-    for url in made:
-        assert factory is not None
-        factory.drop(url)
+    if factory is not None:
+        for url in made:
+            factory.drop(url)
