@@ -20,6 +20,7 @@ from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, 
 from chronicle.projections.base import claim_status
 from chronicle.projections.models import is_open
 from chronicle.projections.series import Talent
+from chronicle import modelvalues
 from chronicle.store import LogFilter, Store
 
 
@@ -147,15 +148,52 @@ def _visible(loaded: Loaded, ctx: Context, cutoff: date, known_at: date | None) 
 
 def _rows(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
     ctx = loaded.at(basis.known_at)
-    conflicted = unsettled_events(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks)
+    conflicted: set[str] | None = None
     out = {}
     for name, state in loaded.states.items():
         rows = [r for r in state.rows(basis, ctx) if filters.keep(name, r)]
         for row in rows:
+            if "sources" in row:  # the projection counts its own sources and conflicts (models)
+                continue
+            if conflicted is None:
+                conflicted = unsettled_events(_visible(loaded, ctx, basis.cutoff, basis.known_at), ctx.ranks)
             row["sources"] = len({e["document"] for e in row["evidence"]})
             row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
         out[name] = rows
     return out
+
+
+@dataclass
+class Answered:
+    """Rows of several projections at one basis, and the corrections they saw."""
+
+    store_seq: int
+    rows: dict[str, list[dict[str, Any]]]
+    retracted: dict[str, str]
+
+
+def _answer(
+    store: Store, selected: Sequence[Projection], cutoff: date, *, known: date | None, at_seq: int | None,
+    filters: Filters, cutoff_text: str = "",
+) -> Answered | None:
+    """Rows at a cutoff with the models answered from their values table, or None where it cannot be.
+
+    The values table answers the default basis only (the whole log, known at
+    any time) and only while it is current; every other case folds claims.
+    """
+    if known is not None or not any(p.name == "models" for p in selected):
+        return None
+    fast = modelvalues.rows_at(store, cutoff, _entities(store), at_seq=at_seq)
+    if fast is None:
+        return None
+    others = [p for p in selected if p.name != "models"]
+    rows: dict[str, list[dict[str, Any]]] = {}
+    if others:
+        loaded = load(store, others, at_seq=fast.store_seq, cutoff=cutoff)
+        rows = _rows(loaded, Basis(cutoff, cutoff_text, None, fast.store_seq), filters)
+    rows["models"] = [r for r in fast.rows if filters.keep("models", r)]
+    retracted = read_corrections(fast.corrections).retracted
+    return Answered(fast.store_seq, {p.name: rows[p.name] for p in selected}, retracted)
 
 
 def _known(event: Event, loaded: Loaded, known_at: date) -> bool:
@@ -177,17 +215,20 @@ def as_of(
     selected = _selected(projections)
     cutoff = _cutoff(when, today=today)
     known = _cutoff(known_at, "--known-at", today) if known_at else None
-    loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=known)
-    basis = Basis(cutoff, when, known, loaded.store_seq)
-    rows = _rows(loaded, basis, filters)
+    answered = _answer(store, selected, cutoff, known=known, at_seq=at_seq, filters=filters, cutoff_text=when)
+    if answered is None:
+        loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=known)
+        answered = Answered(loaded.store_seq, _rows(loaded, Basis(cutoff, when, known, loaded.store_seq), filters),
+                            dict(loaded.at(known).retracted))
+    basis = Basis(cutoff, when, known, answered.store_seq)
     return {
         "schema": "chronicle.as-of/1",
         "basis": basis.to_dict({p.name: p.version for p in selected}),
         "projections": {
-            p.name: {"title": p.title, "version": p.version, "columns": list(p.columns), "rows": rows[p.name]}
+            p.name: {"title": p.title, "version": p.version, "columns": list(p.columns), "rows": answered.rows[p.name]}
             for p in selected
         },
-        "retracted": [{"event": k, "reason": v} for k, v in sorted(loaded.at(basis.known_at).retracted.items())],
+        "retracted": [{"event": k, "reason": v} for k, v in sorted(answered.retracted.items())],
     }
 
 
@@ -223,11 +264,24 @@ def diff(
             raise ChronicleError("diff needs two dates A and B", "e.g. chronicle diff 2025-01 2025-12, or --known-between K1 K2")
         known = _cutoff(known_at, "--known-at", today) if known_at else None
         cut_a, cut_b = _cutoff(a, "A", today), _cutoff(b, "B", today)
+        first = _answer(store, selected, cut_a, known=known, at_seq=at_seq, filters=filters, cutoff_text=a)
+        second = None if first is None else _answer(store, selected, cut_b, known=known, at_seq=first.store_seq,
+                                                    filters=filters, cutoff_text=b)
+        if first is not None and second is not None:
+            before = Basis(cut_a, a, known, first.store_seq)
+            after = Basis(cut_b, b, known, second.store_seq)
+            return _changes(selected, before, after, first.rows, second.rows)
         # One read serves both answers: everything either cutoff can use.
         loaded = load(store, selected, at_seq=at_seq, cutoff=max(cut_a, cut_b), known_at=known)
         before = Basis(cut_a, a, known, loaded.store_seq)
         after = Basis(cut_b, b, known, loaded.store_seq)
-    old_rows, new_rows = _rows(loaded, before, filters), _rows(loaded, after, filters)
+    return _changes(selected, before, after, _rows(loaded, before, filters), _rows(loaded, after, filters))
+
+
+def _changes(
+    selected: Sequence[Projection], before: Basis, after: Basis,
+    old_rows: dict[str, list[dict[str, Any]]], new_rows: dict[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
     for projection in selected:
         old = {r["id"]: r for r in old_rows[projection.name]}
@@ -361,7 +415,11 @@ def timeline(
     ctx = loaded.at(basis.known_at)
     answer = _rows(loaded, basis, filters)
     rows = answer["timeline"]
-    if projection != "timeline":
+    if projection == "models":
+        # A model row cites one claim per value; its timeline is every event about the model.
+        shown_models = {r["id"] for r in answer["models"]}
+        rows = [r for r in rows if r["subject"] in shown_models]
+    elif projection != "timeline":
         behind = set().union(*(_event_ids(r) for r in answer[projection]))
         rows = [r for r in rows if r["id"] in behind]
     elif filters.country:

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from chronicle import database, queries, tables
+from chronicle import database, modelvalues, queries, tables
 from chronicle.fuzzydate import parse
 from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, get
@@ -108,6 +108,9 @@ ROWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None) -> int:
     """Recompute the read-model tables of ``names`` (default: all) as of today; returns the seq they reflect."""
     wanted = [get(n).name for n in names] or list(REGISTRY)
+    if "models" in wanted:
+        # First, in its own transaction, so the models rows below come from it.
+        modelvalues.catch_up(store)
     with store.engine.connect() as conn:
         database.write_begin(conn)
         with conn.begin():

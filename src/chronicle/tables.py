@@ -214,3 +214,45 @@ projection_checkpoints = sa.Table(
     sa.Column("cutoff", sa.Date, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# -- model values ---------------------------------------------------------------------------------
+#
+# The models projection's distinct values (see projections/models.py), one row
+# per model, cell and value, with the day ordinals at which the value's status
+# changes and the claim that stands behind each status. Each column is a
+# minimum over the claims that give the value, so events fold in in any order
+# (a late event needs no invalidation) and an as-of answer at any cutoff is
+# one scan of this table, however long the log.
+
+
+def _pick_columns(prefix: str) -> list[sa.Column[object]]:
+    return [
+        sa.Column(prefix, sa.Integer),  # day ordinal (0: no lower bound); NULL: no such claim
+        sa.Column(f"{prefix}_event", sa.String(400)),
+        sa.Column(f"{prefix}_document", sa.String(200)),
+        sa.Column(f"{prefix}_quote", sa.Text),
+    ]
+
+
+model_values = sa.Table(
+    "model_values",
+    metadata,
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("cell", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),  # canonical JSON
+    *_pick_columns("starts"),  # reported or opinion: the earliest start (possibly happened from then)
+    *_pick_columns("ends"),  # reported or opinion: the earliest end (happened from then)
+    *_pick_columns("expected"),  # forecasts: the earliest start (expected from then)
+)
+
+#: Where derived tables that fold the log incrementally stand.
+fold_checkpoints = sa.Table(
+    "fold_checkpoints",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("seq", SEQ_TYPE, nullable=False),
+    # What the fold read besides events (the entities), so a change is noticed.
+    sa.Column("stamp", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -71,7 +71,20 @@ def _seed_0003(conn: sa.Connection) -> int:
     return _seed_0002(conn)
 
 
-SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003}
+def _seed_0004(conn: sa.Connection) -> int:
+    """The 0003 rows plus a models value and its fold checkpoint (derived state, refolded when stale)."""
+    seeded = _seed_0003(conn)
+    tables = sa.MetaData()
+    values = sa.Table("model_values", tables, autoload_with=conn)
+    checkpoints = sa.Table("fold_checkpoints", tables, autoload_with=conn)
+    conn.execute(values.insert().values(model="qwen", cell="*", value="null", starts=0, starts_event="old-a:e0",
+                                        starts_document="old-a", starts_quote="q0"))
+    conn.execute(checkpoints.insert().values(name="model_values", version=3, seq=seeded, stamp="0:",
+                                             updated_at=datetime(2026, 1, 21, tzinfo=timezone.utc)))
+    return seeded
+
+
+SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004}
 
 
 def _revisions() -> list[str]:

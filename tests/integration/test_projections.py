@@ -83,7 +83,8 @@ def test_cells_keep_disagreeing_sources_side_by_side(store: Store) -> None:
     r1 = _rows(queries.as_of(store, "2025-12"), "models")["deepseek-r1"]
     assert r1["benchmarks"] == ["matches gpt-4o", "matches openai-o1"]
     assert r1["sources"] == 2 and r1["conflict"] is True
-    assert {e["document"] for e in r1["evidence"]} == {"doc-a", "doc-b"}
+    # One claim per benchmark value, each from its own document.
+    assert {e["document"] for e in r1["cells"]["benchmarks"]["evidence"]} == {"doc-a", "doc-b"}
 
 
 def test_filters_country_open_and_certain(store: Store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from chronicle import readmodels
+from chronicle import modelvalues, readmodels
 from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
 from chronicle.projections import REGISTRY
@@ -54,5 +54,8 @@ def rebuild(ctx: click.Context, name: str | None) -> None:
         chronicle projections rebuild talent
     """
     names = [name] if name else list(REGISTRY)
-    seq = readmodels.refresh(store_from(ctx), names)
+    store = store_from(ctx)
+    if "models" in names:
+        modelvalues.catch_up(store, rebuild=True)  # the models' values table too, from scratch
+    seq = readmodels.refresh(store, names)
     click.echo(f"rebuilt {', '.join('rm_' + n for n in names)} at sequence {seq}")

@@ -1,15 +1,36 @@
-"""models: per model, its org and country, first release, openness, size and claims."""
+"""models: per model, its org and country, first release, openness, size and claims.
+
+A row is built from the *distinct values* the claims about a model give each
+cell, not from the claims one by one. Each value carries the status of its
+strongest claim at the cutoff and one claim as evidence: for "happened" the
+claim surely over soonest (smallest latest bound), for "possibly" and
+"expected" the claim that starts first. A value's evidence is therefore the
+same at every cutoff of one status, and a row stays the size of its values
+however many documents repeat them, so an answer's cost follows the models
+and their values, not the length of the log. ``modelvalues`` keeps the same
+values in a table (one row per model, cell and value with the dates at which
+its status changes) and answers the default basis from it; this module
+derives the same rows from claims, for every other basis.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from chronicle.events import CORRECTION_TYPES, Event
-from chronicle.projections.base import Claim, Context, Projection, cell, evidence_of, strongest
+from chronicle.fuzzydate import FuzzyDate, parse_edtf
+from chronicle.hashchain import canonical_json
+from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY, Claim, Context, Projection, strongest
 
 RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
 OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
+#: The cell of every claim (value None): the row's status when no release is visible.
+ANY = "*"
+RELEASE = "release"
 
 
 def _openness(event: Event) -> str | None:
@@ -37,9 +58,104 @@ def _benchmark(event: Event) -> str | None:
     return " ".join(parts) or None
 
 
+#: cell -> the value a claim gives it (None: no value). Order is display order.
+VALUES: dict[str, Callable[[Event], Any]] = {
+    "openness": _openness,
+    "license": lambda e: e.facts.get("license"),
+    "parameters": lambda e: e.facts.get("parameters"),
+    "modalities": lambda e: e.facts.get("modalities"),
+    "benchmarks": _benchmark,
+}
+
+
+#: Values kept only to tell whether sources disagree (what a model matched is one
+#: claim per source; the benchmarks cell lists every such claim side by side).
+DISAGREEMENTS: dict[str, Callable[[Event], Any]] = {
+    "matched_model": lambda e: e.facts.get("matched_model"),
+}
+
+
+def cell_values(event: Event) -> list[tuple[str, str]]:
+    """(cell, canonical JSON of the value) for every cell a model's claim gives a value."""
+    found = [(ANY, "null")]
+    if event.type in RELEASE_TYPES:
+        found.append((RELEASE, canonical_json(event.when.edtf)))
+    for name, value_of in (*VALUES.items(), *DISAGREEMENTS.items()):
+        value = value_of(event)
+        if value is not None and value != "":
+            found.append((name, canonical_json(value)))
+    return found
+
+
+class Seen(NamedTuple):
+    """One distinct value of a cell as a basis sees it."""
+
+    key: str  # canonical JSON of the value: its identity and its sort order
+    status: str
+    evidence: tuple[str, str, str]  # the claim behind the status: event id, document, quote
+
+    @property
+    def value(self) -> Any:
+        return _decoded(self.key)
+
+
+@lru_cache(maxsize=65536)
+def _decoded(text: str) -> Any:
+    return json.loads(text)
+
+
+def evidence(event: Event) -> tuple[str, str, str]:
+    return (event.event_id, event.document, event.evidence.quote)
+
+
+def _starts(claim: Claim) -> tuple[date, str]:
+    return (claim.event.when.earliest or date.min, claim.event.event_id)
+
+
+def _ends(claim: Claim) -> tuple[date, str]:
+    return (claim.event.when.latest or date.max, claim.event.event_id)
+
+
+def seen(key: str, claims: Sequence[Claim]) -> Seen:
+    """A value from the visible claims that give it: their strongest status and its evidence."""
+    status = strongest(c.status for c in claims)
+    of_status = [c for c in claims if c.status == status]
+    pick = min(of_status, key=_ends if status == HAPPENED else _starts)
+    return Seen(key, status, evidence(pick.event))
+
+
+def _rank(ctx: Context, claim: Claim) -> str:
+    return ctx.ranks.get(claim.event.event_id, ("normal", ""))[0]
+
+
+def values_from_claims(claims: Sequence[Claim], ctx: Context) -> dict[str, list[Seen]]:
+    """Each cell's visible values, grouped from claims; rankings choose among a cell's claims."""
+    grouped: dict[str, dict[str, list[Claim]]] = {}
+    for claim in claims:
+        for name, key in cell_values(claim.event):
+            grouped.setdefault(name, {}).setdefault(key, []).append(claim)
+    out: dict[str, list[Seen]] = {}
+    for name, by_value in grouped.items():
+        if name != ANY and ctx.ranks:
+            by_value = _pooled(by_value, ctx)
+        out[name] = [seen(key, items) for key, items in sorted(by_value.items()) if items]
+    return out
+
+
+def _pooled(by_value: dict[str, list[Claim]], ctx: Context) -> dict[str, list[Claim]]:
+    """Deprecated claims drop out; preferred ones, where there are any, stand alone."""
+    kept = {k: [c for c in v if _rank(ctx, c) != "deprecated"] for k, v in by_value.items()}
+    if not any(kept.values()):
+        kept = by_value
+    preferred = {k: [c for c in v if _rank(ctx, c) == "preferred"] for k, v in kept.items()}
+    return preferred if any(preferred.values()) else kept
+
+
 class Models(Projection):
     name = "models"
-    version = 2  # 2: corrections are not claims about a model (a retracted release left a row behind)
+    # 2: corrections are not claims about a model (a retracted release left a row behind)
+    # 3: rows from distinct values, each with one claim as evidence
+    version = 3
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
@@ -54,71 +170,104 @@ class Models(Projection):
         return (event.subject,) if entity is not None and entity.kind == "model" else ()
 
     def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
-        releases = [c for c in claims if c.event.type in RELEASE_TYPES]
-        # A model whose release is known but not yet due at the cutoff does not
-        # exist yet, whatever undated claims about it say.
-        if not releases and any(e.type in RELEASE_TYPES for e in known):
-            return None
-        basis = releases or list(claims)
-        org = ctx.org_of(key)
-        cells = {
-            "first_release": _first_release(releases, ctx),
-            "openness": cell(claims, _openness, ctx),
-            "license": cell(claims, lambda e: e.facts.get("license"), ctx),
-            "parameters": cell(claims, lambda e: e.facts.get("parameters"), ctx),
-            "modalities": cell(claims, lambda e: e.facts.get("modalities"), ctx),
-            "benchmarks": _all_values(claims, _benchmark),
-        }
-        row: dict[str, Any] = {
-            "id": key,
-            "name": ctx.name_of(key),
-            "org": org,
-            "org_name": ctx.name_of(org) if org else None,
-            "country": ctx.country_of(key),
-            "family": ctx.entities[key].family if key in ctx.entities else None,
-            "status": strongest(c.status for c in basis),
-            "evidence": evidence_of(claims),
-            "cells": {k: v for k, v in cells.items() if v is not None},
-        }
-        for name, value in row["cells"].items():
-            row[name] = value["value"]
-        row["open"] = is_open(row.get("openness"))
-        first = min(releases, key=_release_order).event.when if releases else None
-        row["release_order"] = list(_iso_key(first)) if first is not None else None
-        return row
+        has_release = any(e.type in RELEASE_TYPES for e in known)
+        return model_row(key, values_from_claims(claims, ctx), has_release, ctx)
 
     def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         # By first release in event time (open and missing dates last), then id.
         return sorted(rows, key=lambda r: (r["release_order"] is None, r["release_order"] or (), r["id"]))
 
 
-def _release_order(claim: Claim) -> tuple[Any, ...]:
-    when = claim.event.when
-    return (when.latest is None, when.latest or 0, when.sort_key()[2], claim.event.event_id)
+@lru_cache(maxsize=65536)
+def _when(edtf: str) -> FuzzyDate:
+    return parse_edtf(edtf)
 
 
-def _iso_key(when: Any) -> tuple[str, str]:
+def _release_order(value: Seen) -> tuple[Any, ...]:
+    when = _when(value.value)
+    return (when.latest is None, when.latest or date.min, when.sort_key()[2], value.key)
+
+
+def _iso_key(when: FuzzyDate) -> tuple[str, str]:
     """Event-time order as plain strings (JSON-safe): latest bound first, open last."""
     return (when.latest.isoformat() if when.latest else "9999", when.earliest.isoformat() if when.earliest else "0000")
 
 
-def _first_release(releases: Sequence[Claim], ctx: Context) -> dict[str, Any] | None:
-    """The release claim that pins the date down best: the earliest *latest* bound
-    (surely out by then), the finer precision on a tie. Claims whose dates do
-    not overlap it stay beside it as a conflict."""
-    if not releases:
-        return None
-    best = min(releases, key=_release_order)
-    rivals = [c for c in releases if not c.event.when.overlaps(best.event.when)]
-    return cell([best, *rivals], lambda e: e.when.edtf, ctx)
+def _evidence_list(items: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    return [{"event": e, "document": d, "quote": q} for e, d, q in sorted(set(items))]
 
 
-def _all_values(claims: Sequence[Claim], value_of) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
-    """A cell listing every distinct claim (benchmark claims add up; they do not replace)."""
-    found = [(c, value_of(c.event)) for c in claims]
-    found = [(c, v) for c, v in found if v]
-    if not found:
+def _disagree(values: Sequence[Seen]) -> bool:
+    """Sources disagree: two values, each from its own document."""
+    return len(values) > 1 and len({v.evidence[1] for v in values}) > 1
+
+
+def _cell(values: Sequence[Seen], *, listing: bool = False) -> dict[str, Any]:
+    plain = [v.value for v in values]
+    return {
+        "value": plain if listing or len(plain) > 1 else plain[0],
+        "conflict": not listing and _disagree(values),
+        "status": strongest(v.status for v in values),
+        "evidence": _evidence_list(v.evidence for v in values),
+    }
+
+
+def model_row(
+    key: str, values: Mapping[str, Sequence[Seen]], has_release: bool, ctx: Context, *, disagree: bool | None = None,
+) -> dict[str, Any] | None:
+    """A model's row from its cells' visible values (the one rule both ways of answering share).
+
+    ``disagree``: whether the ``DISAGREEMENTS`` values disagree, when the
+    caller worked it out itself (then they need not be in ``values``).
+    """
+    everything = values.get(ANY)
+    if not everything:
         return None
-    values = sorted({v for _, v in found})
-    return {"value": values, "conflict": False, "status": strongest(c.status for c, _ in found),
-            "evidence": evidence_of(c for c, _ in found)}
+    releases = list(values.get(RELEASE, ()))
+    # A model whose release is known but not yet due at the cutoff does not
+    # exist yet, whatever undated claims about it say.
+    if not releases and has_release:
+        return None
+    cells: dict[str, dict[str, Any]] = {}
+    first: FuzzyDate | None = None
+    if releases:
+        # The release that pins the date down best: the earliest *latest* bound
+        # (surely out by then), the finer precision on a tie. Dates that do not
+        # overlap it stay beside it as a conflict.
+        ordered = sorted(releases, key=_release_order)
+        first = _when(ordered[0].value)
+        rivals = [v for v in ordered[1:] if not _when(v.value).overlaps(first)]
+        cells["first_release"] = _cell([ordered[0], *rivals])
+    for name in VALUES:
+        found = values.get(name)
+        if found:
+            cells[name] = _cell(found, listing=name == "benchmarks")
+    basis = releases or everything
+    status = strongest(v.status for v in basis)
+    # The row's own evidence is the claim behind its status; each cell has its own.
+    behind = next(v.evidence for v in basis if v.status == status)
+    documents = {behind[1]} | {e["document"] for c in cells.values() for e in c["evidence"]}
+    org = ctx.org_of(key)
+    row: dict[str, Any] = {
+        "id": key,
+        "name": ctx.name_of(key),
+        "org": org,
+        "org_name": ctx.name_of(org) if org else None,
+        "country": ctx.country_of(key),
+        "family": ctx.entities[key].family if key in ctx.entities else None,
+        "status": status,
+        "evidence": _evidence_list([behind]),
+        "sources": len(documents),
+        "conflict": any(c["conflict"] for c in cells.values())
+        or (disagree if disagree is not None else any(_disagree(values.get(name, ())) for name in DISAGREEMENTS)),
+        "cells": cells,
+    }
+    for name, value in cells.items():
+        row[name] = value["value"]
+    row["open"] = is_open(row.get("openness"))
+    row["release_order"] = list(_iso_key(first)) if first is not None else None
+    return row
+
+
+__all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "POSSIBLY", "RELEASE", "RELEASE_TYPES", "Models", "Seen",
+           "cell_values", "evidence", "is_open", "model_row", "values_from_claims"]

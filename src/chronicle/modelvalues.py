@@ -1,0 +1,217 @@
+"""The models projection answered from its values table, at any cutoff.
+
+``catch_up`` folds the events appended since its checkpoint into
+``model_values``: for each model, cell and distinct value, the earliest start
+and the earliest end of the claims that give it (and of forecasts, the
+earliest start), each with the claim behind it. Every column is a minimum,
+so the fold takes events in any order and a late-arriving event needs no
+invalidation: it lowers a minimum or it does not. ``rows_at`` then answers
+"as of X" with one scan: a value is visible once its first claim may have
+started, "happened" once its first claim has surely ended. The rows come out
+of ``models.model_row``, the rule the fold over claims uses too, so both ways
+give the same bytes (tests compare them on generated corpora).
+
+Only the default basis is answered here (the whole log, known at any time).
+Models with corrections (rankings, retractions, supersessions) are derived
+from their claims, as everything else is at other bases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from chronicle import database, tables
+from chronicle.corrections import read_corrections
+from chronicle.events import CORRECTION_TYPES, Entity, Event
+from chronicle.projections import Basis, Context, State
+from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
+from chronicle.projections.models import DISAGREEMENTS, RELEASE, RELEASE_TYPES, Models, Seen, cell_values, model_row
+from chronicle.store import LogFilter, Store
+
+NAME = "model_values"
+# Names this fold's writers among PostgreSQL advisory locks ("chrmv").
+PG_LOCK = 0x6368726D76
+NO_START = 0  # day ordinal of an open start: before every date
+T = tables.model_values
+PICKS = ("starts", "ends", "expected")
+Pick = tuple[int, str, str, str]  # (day ordinal, event id, document, quote)
+
+
+def _stamp(entities: Iterable[Entity]) -> str:
+    """What the fold depends on besides events: which entities are models."""
+    models = sorted(e.slug for e in entities if e.kind == "model")
+    return f"{len(models)}:{hashlib.sha256(' '.join(models).encode()).hexdigest()[:16]}"
+
+
+def _lower(current: Pick | None, new: Pick) -> Pick:
+    return new if current is None or new[:2] < current[:2] else current
+
+
+def fold(events: Iterable[Event], models: set[str]) -> dict[tuple[str, str, str], list[Pick | None]]:
+    """Model, cell and value -> its three picks, from events (corrections and non-models skipped)."""
+    out: dict[tuple[str, str, str], list[Pick | None]] = {}
+    for event in events:
+        if event.subject not in models or event.type in CORRECTION_TYPES:
+            continue
+        when = event.when
+        start = when.earliest.toordinal() if when.earliest is not None else NO_START
+        evidence = (event.event_id, event.document, event.evidence.quote)
+        if event.certainty == "forecast":
+            picks: list[tuple[int, Pick]] = [(2, (start, *evidence))]
+        else:
+            picks = [(0, (start, *evidence))]
+            if when.latest is not None:
+                picks.append((1, (when.latest.toordinal(), *evidence)))
+        for cell, value in cell_values(event):
+            found = out.setdefault((event.subject, cell, value), [None, None, None])
+            for slot, pick in picks:
+                found[slot] = _lower(found[slot], pick)
+    return out
+
+
+def _row(key: tuple[str, str, str], picks: Sequence[Pick | None]) -> dict[str, Any]:
+    row: dict[str, Any] = {"model": key[0], "cell": key[1], "value": key[2]}
+    for name, pick in zip(PICKS, picks, strict=True):
+        day, event, document, quote = pick if pick is not None else (None, None, None, None)
+        row.update({name: day, f"{name}_event": event, f"{name}_document": document, f"{name}_quote": quote})
+    return row
+
+
+def _picks(row: Any) -> list[Pick | None]:
+    out: list[Pick | None] = []
+    for name in PICKS:
+        day = getattr(row, name)
+        out.append(None if day is None else (int(day), getattr(row, f"{name}_event"),
+                                             getattr(row, f"{name}_document"), getattr(row, f"{name}_quote")))
+    return out
+
+
+def _checkpoint(conn: sa.Connection) -> Any:
+    cp = tables.fold_checkpoints
+    return conn.execute(sa.select(cp).where(cp.c.name == NAME)).first()
+
+
+def catch_up(store: Store, *, rebuild: bool = False) -> int:
+    """Fold what the log gained since the checkpoint into ``model_values``; returns the seq it reflects."""
+    entities = store.entities()
+    models = {e.slug for e in entities if e.kind == "model"}
+    stamp = _stamp(entities)
+    with store.engine.connect() as conn:
+        database.write_begin(conn)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK})
+            head = store.head()
+            point = _checkpoint(conn)
+            fresh = rebuild or point is None or point.version != Models.version or point.stamp != stamp
+            after = 0 if fresh else int(point.seq)
+            if fresh:
+                conn.execute(T.delete())
+            elif after >= head:
+                return after
+            found = fold(store.read(LogFilter(after=after, at_seq=head, subject_kinds=("model",), ordered=False)),
+                         models)
+            if not fresh and found:
+                touched = sorted({k[0] for k in found})
+                for chunk in _chunks(touched):
+                    for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
+                        key = (row.model, row.cell, row.value)
+                        mine = found.get(key)
+                        old = _picks(row)
+                        found[key] = old if mine is None else [
+                            o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
+                        ]
+                    conn.execute(T.delete().where(T.c.model.in_(chunk)))
+            rows = [_row(k, v) for k, v in sorted(found.items())]
+            for start in range(0, len(rows), 5000):
+                conn.execute(T.insert(), rows[start:start + 5000])
+            cp = tables.fold_checkpoints
+            conn.execute(cp.delete().where(cp.c.name == NAME))
+            conn.execute(cp.insert().values(name=NAME, version=Models.version, seq=head, stamp=stamp,
+                                            updated_at=datetime.now(timezone.utc)))
+            return head
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class Answer:
+    """The models rows at a cutoff, and what they were computed from."""
+
+    store_seq: int
+    rows: list[dict[str, Any]]
+    corrections: list[Event]
+
+
+def _status_sql(x: int) -> Any:
+    c = T.c
+    return sa.case((c.ends <= x, HAPPENED), (c.starts <= x, POSSIBLY), else_=EXPECTED)
+
+
+def _pick_sql(x: int, field: str) -> Any:
+    c = T.c
+    return sa.case((c.ends <= x, c[f"ends_{field}"]), (c.starts <= x, c[f"starts_{field}"]),
+                   else_=c[f"expected_{field}"])
+
+
+def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_seq: int | None = None) -> Answer | None:
+    """The models rows at ``cutoff`` on the whole log, or None when the table is not current."""
+    x = cutoff.toordinal()
+    c = T.c
+    visible = sa.or_(c.starts <= x, c.expected <= x)
+    query = sa.select(c.model, c.cell, c.value, _status_sql(x), _pick_sql(x, "event"), _pick_sql(x, "document"),
+                      _pick_sql(x, "quote")).where(visible, c.cell.notin_(sorted(DISAGREEMENTS)))
+    # Values kept only to tell whether sources disagree: counted in SQL, not fetched.
+    disagreeing = (sa.select(c.model).where(visible, c.cell.in_(sorted(DISAGREEMENTS))).group_by(c.model, c.cell)
+                   .having(sa.func.count() > 1).having(sa.func.count(sa.distinct(_pick_sql(x, "document"))) > 1))
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            point = _checkpoint(conn)
+            head = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(tables.events.c.seq), 0))).scalar_one())
+            if (point is None or point.version != Models.version or int(point.seq) != head
+                    or (at_seq is not None and at_seq != head) or point.stamp != _stamp(entities.values())):
+                return None
+            released = {r[0] for r in conn.execute(sa.select(c.model).where(c.cell == RELEASE).distinct())}
+            found = conn.execute(query).all()
+            disagree = {r[0] for r in conn.execute(disagreeing)}
+    corrections = list(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
+    seen = read_corrections(corrections)
+    ctx = Context(entities=entities, documents={}, retracted=seen.retracted, ranks=seen.ranks)
+    irregular = {e.subject for e in corrections}
+    by_model: dict[str, dict[str, list[Seen]]] = {}
+    for model, cell, value, status, event, document, quote in found:
+        if model in irregular:
+            continue
+        by_model.setdefault(model, {}).setdefault(cell, []).append(
+            Seen(value, status, (event, document, quote)))
+    rows = []
+    for model, cells in by_model.items():
+        for values in cells.values():
+            values.sort(key=_by_key)
+        row = model_row(model, cells, model in released, ctx, disagree=model in disagree)
+        if row is not None:
+            rows.append(row)
+    projection = Models()
+    if any(e.kind == "model" for s in irregular if (e := entities.get(s)) is not None):
+        # Corrected models: from their claims, as at any other basis.
+        flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=cutoff,
+                        future_types=tuple(sorted(RELEASE_TYPES)), ordered=False)
+        state = State(projection)
+        state.apply(store.read(flt), ctx)
+        rows += state.rows(Basis(cutoff, "", None, head), ctx)
+    return Answer(head, projection.sort_rows(rows), corrections)
+
+
+def _by_key(value: Seen) -> str:
+    return value.key

@@ -1,0 +1,137 @@
+"""The models' values table: folded incrementally, in any order, it answers as a fold over claims does.
+
+A generated corpus (late-arriving archives included) is ingested in three
+parts, with corrections between them; after each part the table must be
+current, answer every cutoff exactly as the fold over claims does, and hold
+exactly the rows a fold from scratch writes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from builders import doc
+from chronicle import corrections, modelvalues, queries, tables
+from chronicle.events import Entity, Event, Evidence
+from chronicle.fuzzydate import parse
+from chronicle.ingest import ingest
+from chronicle.render import dumps
+from chronicle.store import LogFilter, Store
+
+GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
+CUTOFFS = ("2018", "2020-06", "2022-03", "2024-12", "2030")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not GENERATOR.exists():
+        pytest.skip("the benchmarks' generator is not in this tree")
+    spec = importlib.util.spec_from_file_location("chronicle_bench_generate_values", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return Path(module.generate(3000, seed=5, out=tmp_path_factory.mktemp("values-corpus"))) / "events"
+
+
+def _from_claims(store: Store, when: str) -> str:
+    original = modelvalues.rows_at
+    modelvalues.rows_at = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        return dumps(queries.as_of(store, when, projections=("models",)))
+    finally:
+        modelvalues.rows_at = original  # type: ignore[assignment]
+
+
+def _table(store: Store) -> list[Any]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(tables.model_values).order_by(
+            tables.model_values.c.model, tables.model_values.c.cell, tables.model_values.c.value))]
+
+
+def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path) -> None:
+    files = sorted(p for p in corpus.iterdir() if p.name != "entities.yaml")
+    # Reverse publication order for the later parts: archives and old documents arrive last.
+    parts = [files[: len(files) // 3], files[len(files) // 3:][::2][::-1], files[len(files) // 3:][1::2]]
+    used = 0
+    for n, part in enumerate(parts):
+        ingest(store, [corpus / "entities.yaml", *part])
+        if n == 1:
+            releases = list(store.read(LogFilter(types=("model_release",), limit=6)))
+            corrections.retract(store, releases[0].event_id, "wrong model")
+            corrections.rank(store, releases[1].event_id, "deprecated", "a later source is better")
+            corrections.rank(store, releases[2].event_id, "preferred", "the maker's own announcement")
+        for when in CUTOFFS:
+            cutoff = queries._cutoff(when)
+            answer = modelvalues.rows_at(store, cutoff, queries._entities(store))
+            assert answer is not None, "the values table should be current after an ingest"
+            used += len(answer.rows)
+            assert dumps(queries.as_of(store, when, projections=("models",))) == _from_claims(store, when), when
+        assert dumps(queries.diff(store, "2020-06", "2024-12", projections=("models",))) == _diff_from_claims(store)
+    assert used > 100  # the comparisons covered real rows
+    incremental = _table(store)
+    modelvalues.catch_up(store, rebuild=True)
+    assert _table(store) == incremental
+
+
+def _diff_from_claims(store: Store) -> str:
+    original = modelvalues.rows_at
+    modelvalues.rows_at = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        return dumps(queries.diff(store, "2020-06", "2024-12", projections=("models",)))
+    finally:
+        modelvalues.rows_at = original  # type: ignore[assignment]
+
+
+def _event(local: str, subject: str, when: str, **facts: Any) -> Event:
+    return Event(event_id=f"doc-x:{local}", type="model_release", subject=subject, when=parse(when),
+                 certainty="reported", evidence=Evidence("doc-x", f"quote {local}"), facts=facts)
+
+
+def test_a_stale_table_is_not_used_and_answers_stay_right(store: Store) -> None:
+    store.put_entities([Entity(slug="m1", kind="model", name="M1"), Entity(slug="m2", kind="model", name="M2")])
+    store.append([_event("a", "m1", "2024-03")], document=doc("doc-x"))
+    assert modelvalues.catch_up(store) == store.head()
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is not None
+    # Appended without a refresh: the table is behind, so the claims answer.
+    store.append([_event("b", "m2", "2024-05", openness="open-weight")], document=doc("doc-x"))
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is None
+    rows = queries.as_of(store, "2025", projections=("models",))["projections"]["models"]["rows"]
+    assert [r["id"] for r in rows] == ["m1", "m2"]
+    assert rows[1]["openness"] == "open-weight"
+    # Caught up, it answers the same bytes.
+    modelvalues.catch_up(store)
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is not None
+    assert dumps(queries.as_of(store, "2025", projections=("models",))) == _from_claims(store, "2025")
+    # An entity that stops being a model makes the table stale until refolded.
+    store.put_entities([Entity(slug="m2", kind="product", name="M2")])
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is None
+    modelvalues.catch_up(store)
+    rows = queries.as_of(store, "2025", projections=("models",))["projections"]["models"]["rows"]
+    assert [r["id"] for r in rows] == ["m1"]
+
+
+def test_statuses_and_evidence_follow_the_cutoff(store: Store) -> None:
+    store.put_entities([Entity(slug="m1", kind="model", name="M1")])
+    store.append([
+        _event("year", "m1", "2024", openness="open-weight"),  # happened from 2025-01-01
+        _event("day", "m1", "2024-09-10", openness="open-weight"),  # happened from 2024-09-10, a better pick
+    ], document=doc("doc-x"))
+    modelvalues.catch_up(store)
+
+    def cell(when: str) -> dict[str, Any]:
+        row = queries.as_of(store, when, projections=("models",))["projections"]["models"]["rows"][0]
+        return row["cells"]["openness"]
+
+    assert cell("2024-03") == {"value": "open-weight", "conflict": False, "status": "possibly", "evidence": [
+        {"event": "doc-x:year", "document": "doc-x", "quote": "quote year"}]}
+    assert cell("2024-09-10")["status"] == "happened"
+    assert cell("2024-09-10")["evidence"][0]["event"] == "doc-x:day"
+    assert queries.as_of(store, "2023-12", projections=("models",))["projections"]["models"]["rows"] == []
