@@ -100,6 +100,17 @@ class Corpus:
             self.lines.append("  - {" + ", ".join(fields) + ", aliases: []}")
             self.by_kind.setdefault(kind, []).append(slug)
         self.all = [s for kind in self.by_kind.values() for s in kind]
+        #: A model is released once: the first report fixes the day, later ones repeat it.
+        self.released: dict[str, date] = {}
+
+    def release_day(self, model: str, around: date) -> date:
+        rng = self.rng
+        day = self.released.setdefault(model, max(FIRST_DAY, around - timedelta(days=rng.randrange(0, 90))))
+        # A few sources get it wrong by a month or more: real disagreements.
+        if rng.random() < 0.05:
+            return min(max(day + timedelta(days=rng.choice((-1, 1)) * rng.randrange(31, 150)), FIRST_DAY),
+                       date(2027, 12, 31))
+        return day
 
     def pick(self, kind: str) -> str:
         # Popularity is skewed: a few subjects draw many claims (rank ~ Pareto).
@@ -123,11 +134,12 @@ class Corpus:
         return self.pick(rng.choice(("model", "org", "org", "person", "product")))
 
 
-def _when(rng: random.Random, around: date, forecast: bool) -> str | None:
+def _when(rng: random.Random, around: date, forecast: bool, exact: bool = False) -> str | None:
+    """A date form in the seed corpus's proportions, near ``around`` (on it, when ``exact``)."""
     form = _weighted(rng, DATES)[0]
     if form == "context":
         return None
-    shift = timedelta(days=rng.randrange(0, 400) if forecast else -rng.randrange(0, 500))
+    shift = timedelta(days=0 if exact else rng.randrange(0, 400) if forecast else -rng.randrange(0, 500))
     day = min(max(around + shift, FIRST_DAY), date(2027, 12, 31))
     y, m = day.year, day.month
     if form == "year":
@@ -217,7 +229,10 @@ def _document(c: Corpus, n: int) -> tuple[str, str]:
         out += [f"  - id: e{k:03d}", f"    type: {kind_of_event}", f"    subject: {subject}"]
         if rng.random() < 0.3:
             out.append(f"    entities: [{rng.choice(c.all)}]")
-        when = _when(rng, around, certainty == "forecast")
+        if kind_of_event in ("model_release", "model_announcement"):
+            when = _when(rng, c.release_day(subject, around), certainty == "forecast", exact=True)
+        else:
+            when = _when(rng, around, certainty == "forecast")
         if when is None and archive:
             # An archive's claims carry their own (old) dates.
             when = f'{{edtf: "{around.year}-{around.month:02d}"}}'

@@ -19,6 +19,7 @@ from their claims, as everything else is at other bases.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -31,7 +32,7 @@ from chronicle.corrections import read_corrections
 from chronicle.events import CORRECTION_TYPES, Entity, Event
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
-from chronicle.projections.models import DISAGREEMENTS, RELEASE, RELEASE_TYPES, Models, Seen, cell_values, model_row
+from chronicle.projections.models import DISAGREEMENTS, RELEASE, release_when, RELEASE_TYPES, Models, Seen, cell_values, model_row
 from chronicle.store import LogFilter, Store
 
 NAME = "model_values"
@@ -76,7 +77,11 @@ def fold(events: Iterable[Event], models: set[str]) -> dict[tuple[str, str, str]
 
 
 def _row(key: tuple[str, str, str], picks: Sequence[Pick | None]) -> dict[str, Any]:
-    row: dict[str, Any] = {"model": key[0], "cell": key[1], "value": key[2]}
+    row: dict[str, Any] = {"model": key[0], "cell": key[1], "value": key[2], "lo": None, "hi": None, "rank": None}
+    if key[1] == RELEASE:
+        when = release_when(json.loads(key[2]))
+        row.update(lo=when.earliest.toordinal() if when.earliest else None,
+                   hi=when.latest.toordinal() if when.latest else None, rank=when.sort_key()[2])
     for name, pick in zip(PICKS, picks, strict=True):
         day, event, document, quote = pick if pick is not None else (None, None, None, None)
         row.update({name: day, f"{name}_event": event, f"{name}_document": document, f"{name}_quote": quote})
@@ -145,16 +150,16 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
 
 @dataclass
 class Answer:
-    """The models rows at a cutoff, and what they were computed from."""
+    """The models rows at each cutoff asked, and what they were computed from."""
 
     store_seq: int
-    rows: list[dict[str, Any]]
+    rows: list[list[dict[str, Any]]]  # per cutoff
     corrections: list[Event]
 
 
 def _status_sql(x: int) -> Any:
     c = T.c
-    return sa.case((c.ends <= x, HAPPENED), (c.starts <= x, POSSIBLY), else_=EXPECTED)
+    return sa.case((c.ends <= x, HAPPENED), (c.starts <= x, POSSIBLY), (c.expected <= x, EXPECTED), else_=None)
 
 
 def _pick_sql(x: int, field: str) -> Any:
@@ -163,19 +168,69 @@ def _pick_sql(x: int, field: str) -> Any:
                    else_=c[f"expected_{field}"])
 
 
+def _visible_sql(x: int) -> Any:
+    c = T.c
+    return sa.or_(c.starts <= x, c.expected <= x)
+
+
 def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_seq: int | None = None) -> Answer | None:
     """The models rows at ``cutoff`` on the whole log, or None when the table is not current."""
-    x = cutoff.toordinal()
+    return rows_between(store, [cutoff], entities, at_seq=at_seq, unchanged=True)
+
+
+#: A model's release dates at a cutoff, reduced to what its row shows: the date
+#: that pins the release down best, the dates that do not overlap it, and the
+#: strongest date (first by value) whose claim the row cites. Ties by value
+#: compare as code points, as Python does.
+_RELEASES = """
+WITH vis AS (
+  SELECT model, value, lo, hi, rank,
+         CASE WHEN ends <= :x THEN 3 WHEN starts <= :x THEN 2 ELSE 1 END AS strength,
+         CASE WHEN ends <= :x THEN ends_event WHEN starts <= :x THEN starts_event ELSE expected_event END AS ev,
+         CASE WHEN ends <= :x THEN ends_document WHEN starts <= :x THEN starts_document
+              ELSE expected_document END AS doc,
+         CASE WHEN ends <= :x THEN ends_quote WHEN starts <= :x THEN starts_quote ELSE expected_quote END AS quote
+  FROM model_values WHERE cell = 'release' AND (starts <= :x OR expected <= :x)
+), ranked AS (
+  SELECT vis.*,
+         ROW_NUMBER() OVER (PARTITION BY model
+                            ORDER BY CASE WHEN hi IS NULL THEN 1 ELSE 0 END, hi, rank, value {collate}) AS by_date,
+         ROW_NUMBER() OVER (PARTITION BY model ORDER BY strength DESC, value {collate}) AS by_strength
+  FROM vis
+), best AS (SELECT model, lo, hi FROM ranked WHERE by_date = 1)
+SELECT r.model, r.value, r.strength, r.ev, r.doc, r.quote
+FROM ranked r JOIN best b ON r.model = b.model
+WHERE r.by_date = 1 OR r.by_strength = 1
+   OR (r.hi IS NOT NULL AND b.lo IS NOT NULL AND r.hi < b.lo)
+   OR (b.hi IS NOT NULL AND r.lo IS NOT NULL AND b.hi < r.lo)
+"""
+STRENGTH = {3: HAPPENED, 2: POSSIBLY, 1: EXPECTED}
+
+
+def rows_between(
+    store: Store, cutoffs: Sequence[date], entities: Mapping[str, Entity], *, at_seq: int | None = None,
+    unchanged: bool = False,
+) -> Answer | None:
+    """The models rows at each cutoff, or None when the table is not current.
+
+    One scan gives every cutoff's values of the plain cells; release dates
+    are reduced in SQL to what a row shows (see ``_RELEASES``), which gives
+    ``model_row`` the same row as all of them would. With
+    ``unchanged=False`` a model whose values, statuses and evidence are the
+    same at every cutoff is left out of every answer (its rows would be
+    equal): what a diff needs.
+    """
+    xs = [c.toordinal() for c in cutoffs]
     c = T.c
-    visible = sa.or_(c.starts <= x, c.expected <= x)
-    query = sa.select(c.model, c.cell, c.value, _status_sql(x), _pick_sql(x, "event"), _pick_sql(x, "document"),
-                      _pick_sql(x, "quote")).where(visible, c.cell.notin_(sorted(DISAGREEMENTS)))
-    # Values kept only to tell whether sources disagree: counted in SQL, not fetched.
-    disagreeing = (sa.select(c.model).where(visible, c.cell.in_(sorted(DISAGREEMENTS))).group_by(c.model, c.cell)
-                   .having(sa.func.count() > 1).having(sa.func.count(sa.distinct(_pick_sql(x, "document"))) > 1))
+    columns = [c.model, c.cell, c.value]
+    for x in xs:
+        columns += [_status_sql(x), _pick_sql(x, "event"), _pick_sql(x, "document"), _pick_sql(x, "quote")]
+    plain = sorted({*DISAGREEMENTS, RELEASE})
+    query = sa.select(*columns).where(sa.or_(*map(_visible_sql, xs)), c.cell.notin_(plain))
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        releases = sa.text(_RELEASES.format(collate='COLLATE "C"' if conn.dialect.name == "postgresql" else ""))
         with conn.begin():
             point = _checkpoint(conn)
             head = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(tables.events.c.seq), 0))).scalar_one())
@@ -184,34 +239,48 @@ def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_se
                 return None
             released = {r[0] for r in conn.execute(sa.select(c.model).where(c.cell == RELEASE).distinct())}
             found = conn.execute(query).all()
-            disagree = {r[0] for r in conn.execute(disagreeing)}
+            dated = [conn.execute(releases, {"x": x}).all() for x in xs]
+            # Values kept only to tell whether sources disagree: counted in SQL, not fetched.
+            disagree = [{r[0] for r in conn.execute(
+                sa.select(c.model).where(_visible_sql(x), c.cell.in_(sorted(DISAGREEMENTS)))
+                .group_by(c.model, c.cell).having(sa.func.count() > 1)
+                .having(sa.func.count(sa.distinct(_pick_sql(x, "document"))) > 1))} for x in xs]
     corrections = list(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
     seen = read_corrections(corrections)
     ctx = Context(entities=entities, documents={}, retracted=seen.retracted, ranks=seen.ranks)
     irregular = {e.subject for e in corrections}
-    by_model: dict[str, dict[str, list[Seen]]] = {}
-    for model, cell, value, status, event, document, quote in found:
+    # model -> per cutoff: cell -> values
+    by_model: dict[str, list[dict[str, list[Seen]]]] = {}
+    for i, x in enumerate(xs):
+        at = 3 + 4 * i
+        for r in found:
+            if r[at] is not None:
+                by_model.setdefault(r[0], [{} for _ in xs])[i].setdefault(r[1], []).append(
+                    Seen(r[2], r[at], (r[at + 1], r[at + 2], r[at + 3])))
+        for model, value, strength, event, document, quote in dated[i]:
+            by_model.setdefault(model, [{} for _ in xs])[i].setdefault(RELEASE, []).append(
+                Seen(value, STRENGTH[strength], (event, document, quote)))
+    answers: list[list[dict[str, Any]]] = [[] for _ in xs]
+    for model, per_cutoff in by_model.items():
         if model in irregular:
             continue
-        by_model.setdefault(model, {}).setdefault(cell, []).append(
-            Seen(value, status, (event, document, quote)))
-    rows = []
-    for model, cells in by_model.items():
-        for values in cells.values():
-            values.sort(key=_by_key)
-        row = model_row(model, cells, model in released, ctx, disagree=model in disagree)
-        if row is not None:
-            rows.append(row)
+        for cells in per_cutoff:
+            for values in cells.values():
+                values.sort()
+        flags = [model in d for d in disagree]
+        if not unchanged and all(f == flags[0] for f in flags) and all(p == per_cutoff[0] for p in per_cutoff):
+            continue  # the same inputs at every cutoff: the same row
+        for i, cells in enumerate(per_cutoff):
+            made = model_row(model, cells, model in released, ctx, disagree=flags[i])
+            if made is not None:
+                answers[i].append(made)
     projection = Models()
     if any(e.kind == "model" for s in irregular if (e := entities.get(s)) is not None):
         # Corrected models: from their claims, as at any other basis.
-        flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=cutoff,
+        flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=max(cutoffs),
                         future_types=tuple(sorted(RELEASE_TYPES)), ordered=False)
         state = State(projection)
         state.apply(store.read(flt), ctx)
-        rows += state.rows(Basis(cutoff, "", None, head), ctx)
-    return Answer(head, projection.sort_rows(rows), corrections)
-
-
-def _by_key(value: Seen) -> str:
-    return value.key
+        for i, cutoff in enumerate(cutoffs):
+            answers[i] += state.rows(Basis(cutoff, "", None, head), ctx)
+    return Answer(head, [projection.sort_rows(rows) for rows in answers], corrections)

@@ -173,27 +173,31 @@ class Answered:
 
 
 def _answer(
-    store: Store, selected: Sequence[Projection], cutoff: date, *, known: date | None, at_seq: int | None,
-    filters: Filters, cutoff_text: str = "",
-) -> Answered | None:
-    """Rows at a cutoff with the models answered from their values table, or None where it cannot be.
+    store: Store, selected: Sequence[Projection], cutoffs: Sequence[tuple[date, str]], *, known: date | None,
+    at_seq: int | None, filters: Filters, unchanged: bool = True,
+) -> list[Answered] | None:
+    """Rows at each cutoff with the models answered from their values table, or None where it cannot be.
 
     The values table answers the default basis only (the whole log, known at
     any time) and only while it is current; every other case folds claims.
+    With ``unchanged=False`` models whose row is the same at every cutoff are
+    left out (a diff does not need them).
     """
     if known is not None or not any(p.name == "models" for p in selected):
         return None
-    fast = modelvalues.rows_at(store, cutoff, _entities(store), at_seq=at_seq)
+    fast = modelvalues.rows_between(store, [c for c, _ in cutoffs], _entities(store), at_seq=at_seq,
+                                    unchanged=unchanged)
     if fast is None:
         return None
     others = [p for p in selected if p.name != "models"]
-    rows: dict[str, list[dict[str, Any]]] = {}
-    if others:
-        loaded = load(store, others, at_seq=fast.store_seq, cutoff=cutoff)
-        rows = _rows(loaded, Basis(cutoff, cutoff_text, None, fast.store_seq), filters)
-    rows["models"] = [r for r in fast.rows if filters.keep("models", r)]
+    loaded = load(store, others, at_seq=fast.store_seq, cutoff=max(c for c, _ in cutoffs)) if others else None
     retracted = read_corrections(fast.corrections).retracted
-    return Answered(fast.store_seq, {p.name: rows[p.name] for p in selected}, retracted)
+    out = []
+    for (cutoff, text), models in zip(cutoffs, fast.rows, strict=True):
+        rows = {} if loaded is None else _rows(loaded, Basis(cutoff, text, None, fast.store_seq), filters)
+        rows["models"] = [r for r in models if filters.keep("models", r)]
+        out.append(Answered(fast.store_seq, {p.name: rows[p.name] for p in selected}, retracted))
+    return out
 
 
 def _known(event: Event, loaded: Loaded, known_at: date) -> bool:
@@ -215,8 +219,10 @@ def as_of(
     selected = _selected(projections)
     cutoff = _cutoff(when, today=today)
     known = _cutoff(known_at, "--known-at", today) if known_at else None
-    answered = _answer(store, selected, cutoff, known=known, at_seq=at_seq, filters=filters, cutoff_text=when)
-    if answered is None:
+    fast = _answer(store, selected, [(cutoff, when)], known=known, at_seq=at_seq, filters=filters)
+    if fast is not None:
+        answered = fast[0]
+    else:
         loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=known)
         answered = Answered(loaded.store_seq, _rows(loaded, Basis(cutoff, when, known, loaded.store_seq), filters),
                             dict(loaded.at(known).retracted))
@@ -264,10 +270,10 @@ def diff(
             raise ChronicleError("diff needs two dates A and B", "e.g. chronicle diff 2025-01 2025-12, or --known-between K1 K2")
         known = _cutoff(known_at, "--known-at", today) if known_at else None
         cut_a, cut_b = _cutoff(a, "A", today), _cutoff(b, "B", today)
-        first = _answer(store, selected, cut_a, known=known, at_seq=at_seq, filters=filters, cutoff_text=a)
-        second = None if first is None else _answer(store, selected, cut_b, known=known, at_seq=first.store_seq,
-                                                    filters=filters, cutoff_text=b)
-        if first is not None and second is not None:
+        fast = _answer(store, selected, [(cut_a, a), (cut_b, b)], known=known, at_seq=at_seq, filters=filters,
+                       unchanged=False)
+        if fast is not None:
+            first, second = fast
             before = Basis(cut_a, a, known, first.store_seq)
             after = Basis(cut_b, b, known, second.store_seq)
             return _changes(selected, before, after, first.rows, second.rows)

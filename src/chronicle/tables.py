@@ -240,6 +240,10 @@ model_values = sa.Table(
     sa.Column("model", sa.String(200), primary_key=True),
     sa.Column("cell", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, primary_key=True),  # canonical JSON
+    # Release dates only: the value's bounds (day ordinals, NULL open) and precision rank.
+    sa.Column("lo", sa.Integer),
+    sa.Column("hi", sa.Integer),
+    sa.Column("rank", sa.Integer),
     *_pick_columns("starts"),  # reported or opinion: the earliest start (possibly happened from then)
     *_pick_columns("ends"),  # reported or opinion: the earliest end (happened from then)
     *_pick_columns("expected"),  # forecasts: the earliest start (expected from then)

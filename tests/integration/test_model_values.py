@@ -42,12 +42,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _from_claims(store: Store, when: str) -> str:
-    original = modelvalues.rows_at
-    modelvalues.rows_at = lambda *a, **k: None  # type: ignore[assignment]
+    original = modelvalues.rows_between
+    modelvalues.rows_between = lambda *a, **k: None  # type: ignore[assignment]
     try:
         return dumps(queries.as_of(store, when, projections=("models",)))
     finally:
-        modelvalues.rows_at = original  # type: ignore[assignment]
+        modelvalues.rows_between = original  # type: ignore[assignment]
 
 
 def _table(store: Store) -> list[Any]:
@@ -72,22 +72,24 @@ def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path) -
             cutoff = queries._cutoff(when)
             answer = modelvalues.rows_at(store, cutoff, queries._entities(store))
             assert answer is not None, "the values table should be current after an ingest"
-            used += len(answer.rows)
+            used += len(answer.rows[0])
             assert dumps(queries.as_of(store, when, projections=("models",))) == _from_claims(store, when), when
-        assert dumps(queries.diff(store, "2020-06", "2024-12", projections=("models",))) == _diff_from_claims(store)
+        for a, b in [*zip(CUTOFFS, CUTOFFS[1:]), ("2024-12", "2020-06"), ("2022-03", "2022-03")]:
+            for names in (("models",), ("models", "orgs")):
+                assert dumps(queries.diff(store, a, b, projections=names)) == _diff_from_claims(store, a, b, names)
     assert used > 100  # the comparisons covered real rows
     incremental = _table(store)
     modelvalues.catch_up(store, rebuild=True)
     assert _table(store) == incremental
 
 
-def _diff_from_claims(store: Store) -> str:
-    original = modelvalues.rows_at
-    modelvalues.rows_at = lambda *a, **k: None  # type: ignore[assignment]
+def _diff_from_claims(store: Store, a: str, b: str, names: tuple[str, ...]) -> str:
+    original = modelvalues.rows_between
+    modelvalues.rows_between = lambda *a, **k: None  # type: ignore[assignment]
     try:
-        return dumps(queries.diff(store, "2020-06", "2024-12", projections=("models",)))
+        return dumps(queries.diff(store, a, b, projections=names))
     finally:
-        modelvalues.rows_at = original  # type: ignore[assignment]
+        modelvalues.rows_between = original  # type: ignore[assignment]
 
 
 def _event(local: str, subject: str, when: str, **facts: Any) -> Event:

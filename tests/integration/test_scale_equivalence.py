@@ -56,19 +56,19 @@ def loaded_store(store: Store, corpus: Path) -> Store:
 @pytest.fixture
 def replay(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Answer a question from a fold over every event (the reads at a basis switched off)."""
-    real, table = queries.load, modelvalues.rows_at
+    real, table = queries.load, modelvalues.rows_between
 
     def full(store: Store, projections: Any, *, at_seq: int | None = None, **_: Any) -> queries.Loaded:
         return real(store, projections, at_seq=at_seq)
 
     def answer(fn: Any, *args: Any, **kwargs: Any) -> str:
         monkeypatch.setattr(queries, "load", full)
-        monkeypatch.setattr(modelvalues, "rows_at", lambda *a, **k: None)
+        monkeypatch.setattr(modelvalues, "rows_between", lambda *a, **k: None)
         try:
             return dumps(fn(*args, **kwargs))
         finally:
             monkeypatch.setattr(queries, "load", real)
-            monkeypatch.setattr(modelvalues, "rows_at", table)
+            monkeypatch.setattr(modelvalues, "rows_between", table)
 
     yield answer
 

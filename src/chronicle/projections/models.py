@@ -179,8 +179,12 @@ class Models(Projection):
 
 
 @lru_cache(maxsize=65536)
-def _when(edtf: str) -> FuzzyDate:
+def release_when(edtf: str) -> FuzzyDate:
+    """A release value's date: its EDTF read back."""
     return parse_edtf(edtf)
+
+
+_when = release_when
 
 
 def _release_order(value: Seen) -> tuple[Any, ...]:
@@ -270,4 +274,4 @@ def model_row(
 
 
 __all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "POSSIBLY", "RELEASE", "RELEASE_TYPES", "Models", "Seen",
-           "cell_values", "evidence", "is_open", "model_row", "values_from_claims"]
+           "cell_values", "evidence", "is_open", "model_row", "release_when", "values_from_claims"]
