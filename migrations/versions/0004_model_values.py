@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("lo", sa.Integer()),
         sa.Column("hi", sa.Integer()),
         sa.Column("rank", sa.Integer()),
+        sa.Column("shadowed", sa.Boolean(), nullable=False, server_default=sa.false()),
         *_pick_columns("starts"),
         *_pick_columns("ends"),
         *_pick_columns("expected"),

@@ -88,6 +88,53 @@ def _row(key: tuple[str, str, str], picks: Sequence[Pick | None]) -> dict[str, A
     return row
 
 
+def shadow(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flag the open-start release values that cannot show in any row, at any cutoff.
+
+    An undated release claim reads "released by <publication date>": an open
+    start, so it is visible at every cutoff, and one value per document. Take
+    a model's open-start values whose claims are not all forecasts. None of
+    them is ever a rival of the best date (each ends no sooner than the first
+    of them, which the best date ends no later than, and none has a start).
+    A row shows one of them as the best date only if it is the first in
+    release order, and cites one as the strongest date only if it is the
+    smallest by value among those ended by the cutoff (a running minimum as
+    the end grows) or among all of them (when none has ended). Every other
+    one is flagged; the same holds for the open-start values with forecasts
+    only. ``rows_between`` skips flagged values; ``model_row`` gives the same
+    row without them (the equivalence tests compare).
+    """
+    groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+    for row in rows:
+        row["shadowed"] = False
+        if row["cell"] == RELEASE and row["lo"] is None:
+            groups.setdefault((row["model"], row["starts"] is None), []).append(row)
+    for items in groups.values():
+        if len(items) < 3:
+            continue
+        keep = {id(min(items, key=_release_order)), id(min(items, key=_value_of))}
+        smallest: str | None = None
+        for row in sorted(items, key=_by_end):
+            if smallest is None or row["value"] < smallest:
+                smallest = row["value"]
+                keep.add(id(row))
+        for row in items:
+            row["shadowed"] = id(row) not in keep
+    return rows
+
+
+def _by_end(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["hi"] is None, row["hi"] or 0, row["value"])
+
+
+def _release_order(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["hi"] is None, row["hi"] or 0, row["rank"], row["value"])
+
+
+def _value_of(row: dict[str, Any]) -> str:
+    return str(row["value"])
+
+
 def _picks(row: Any) -> list[Pick | None]:
     out: list[Pick | None] = []
     for name in PICKS:
@@ -133,7 +180,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                             o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
                         ]
                     conn.execute(T.delete().where(T.c.model.in_(chunk)))
-            rows = [_row(k, v) for k, v in sorted(found.items())]
+            rows = shadow([_row(k, v) for k, v in sorted(found.items())])
             for start in range(0, len(rows), 5000):
                 conn.execute(T.insert(), rows[start:start + 5000])
             cp = tables.fold_checkpoints
@@ -190,7 +237,7 @@ WITH vis AS (
          CASE WHEN ends <= :x THEN ends_document WHEN starts <= :x THEN starts_document
               ELSE expected_document END AS doc,
          CASE WHEN ends <= :x THEN ends_quote WHEN starts <= :x THEN starts_quote ELSE expected_quote END AS quote
-  FROM model_values WHERE cell = 'release' AND (starts <= :x OR expected <= :x)
+  FROM model_values WHERE cell = 'release' AND NOT shadowed AND (starts <= :x OR expected <= :x)
 ), ranked AS (
   SELECT vis.*,
          ROW_NUMBER() OVER (PARTITION BY model

@@ -244,6 +244,9 @@ model_values = sa.Table(
     sa.Column("lo", sa.Integer),
     sa.Column("hi", sa.Integer),
     sa.Column("rank", sa.Integer),
+    # An undated release value ("by <publication date>") that another one of the
+    # model's such values makes irrelevant to every row (see modelvalues.shadow).
+    sa.Column("shadowed", sa.Boolean, nullable=False, server_default=sa.false()),
     *_pick_columns("starts"),  # reported or opinion: the earliest start (possibly happened from then)
     *_pick_columns("ends"),  # reported or opinion: the earliest end (happened from then)
     *_pick_columns("expected"),  # forecasts: the earliest start (expected from then)
