@@ -263,9 +263,9 @@ def rows_between(
     One scan gives every cutoff's values of the plain cells; release dates
     are reduced in SQL to what a row shows (see ``_RELEASES``), which gives
     ``model_row`` the same row as all of them would. With
-    ``unchanged=False`` a model whose values, statuses and evidence are the
-    same at every cutoff is left out of every answer (its rows would be
-    equal): what a diff needs.
+    ``unchanged=False`` a model whose cells have the same values with the
+    same statuses at every cutoff is left out of every answer: its rows could
+    differ only in the claims they cite, which a diff does not compare.
     """
     xs = [c.toordinal() for c in cutoffs]
     c = T.c
@@ -298,13 +298,21 @@ def rows_between(
     irregular = {e.subject for e in corrections}
     # model -> per cutoff: cell -> values
     by_model: dict[str, list[dict[str, list[Seen]]]] = {}
-    for i, x in enumerate(xs):
-        at = 3 + 4 * i
-        for r in found:
-            if r[at] is not None:
-                by_model.setdefault(r[0], [{} for _ in xs])[i].setdefault(r[1], []).append(
-                    Seen(r[2], r[at], (r[at + 1], r[at + 2], r[at + 3])))
-        for model, value, strength, event, document, quote in dated[i]:
+    ats = [(i, 3 + 4 * i) for i in range(len(xs))]
+    for r in found:
+        per_cutoff = by_model.get(r[0])
+        if per_cutoff is None:
+            per_cutoff = by_model[r[0]] = [{} for _ in xs]
+        for i, at in ats:
+            status = r[at]
+            if status is not None:
+                cells = per_cutoff[i]
+                values = cells.get(r[1])
+                if values is None:
+                    values = cells[r[1]] = []
+                values.append(Seen(r[2], status, (r[at + 1], r[at + 2], r[at + 3])))
+    for i, rows in enumerate(dated):
+        for model, value, strength, event, document, quote in rows:
             by_model.setdefault(model, [{} for _ in xs])[i].setdefault(RELEASE, []).append(
                 Seen(value, STRENGTH[strength], (event, document, quote)))
     answers: list[list[dict[str, Any]]] = [[] for _ in xs]
@@ -315,8 +323,8 @@ def rows_between(
             for values in cells.values():
                 values.sort()
         flags = [model in d for d in disagree]
-        if not unchanged and all(f == flags[0] for f in flags) and all(p == per_cutoff[0] for p in per_cutoff):
-            continue  # the same inputs at every cutoff: the same row
+        if not unchanged and _same_columns(per_cutoff):
+            continue  # the same values and statuses at every cutoff: the same columns and status
         for i, cells in enumerate(per_cutoff):
             made = model_row(model, cells, model in released, ctx, disagree=flags[i])
             if made is not None:
@@ -331,3 +339,12 @@ def rows_between(
         for i, cutoff in enumerate(cutoffs):
             answers[i] += state.rows(Basis(cutoff, "", None, head), ctx)
     return Answer(head, [projection.sort_rows(rows) for rows in answers], corrections)
+
+
+def _same_columns(per_cutoff: Sequence[Mapping[str, Sequence[Seen]]]) -> bool:
+    """Whether a model's cells give the same values with the same statuses at every cutoff."""
+    def columns(cells: Mapping[str, Sequence[Seen]]) -> dict[str, list[tuple[str, str]]]:
+        return {name: [(v.key, v.status) for v in values] for name, values in cells.items()}
+
+    first = columns(per_cutoff[0])
+    return all(columns(cells) == first for cells in per_cutoff[1:])
