@@ -326,7 +326,7 @@ def _append_spooled(
         # Keep the read-model tables current for SQL clients.
         from chronicle.readmodels import refresh
 
-        report.store_seq = refresh(store)
+        report.store_seq = refresh(store, incremental=True)
     else:
         report.store_seq = store.head()
     return report

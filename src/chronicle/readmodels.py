@@ -1,27 +1,34 @@
 """Read-model tables: each projection kept as plain rows inside the database.
 
-After every append (ingest, rank, retract) each projection's rows are
-recomputed as of today and replace its ``rm_<name>`` table; its checkpoint
-(the sequence number the rows reflect) is written in the same transaction,
-so a SQL client never sees rows and checkpoint disagree. The tables are
-derived state, disposable like any projection: ``rebuild`` recomputes them
-from the log.
+After every append (ingest, rank, retract) each projection's ``rm_<name>``
+table is brought up to the log's head, as of today; its checkpoint (the
+sequence number the rows reflect) is written in the same transaction, so a
+SQL client never sees rows and checkpoint disagree. After an ingest only
+the rows the new events make or change are computed (see ``TableRefresh``);
+whatever may have changed more (a correction, entities, a new day, a new
+projection version) is recomputed whole. The tables are derived state,
+disposable like any projection: ``rebuild`` recomputes them from the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 
 from chronicle import database, queries, tables
+from chronicle.conflicts import unsettled_events
+from chronicle.corrections import read_corrections
+from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.fuzzydate import parse
 from chronicle.hashchain import canonical_json
-from chronicle.projections import REGISTRY, get
+from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
+from chronicle.projections.base import claim_status
 from chronicle.render import cell
-from chronicle.store import Store
+from chronicle.store import LogFilter, Store
 
 # Names the read-model refresh among PostgreSQL advisory locks ("chrrm").
 PG_REFRESH_LOCK = 0x636872726D
@@ -105,8 +112,183 @@ ROWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None) -> int:
-    """Recompute the read-model tables of ``names`` (default: all) as of today; returns the seq they reflect."""
+@dataclass
+class Run:
+    """What one refresh computes from: the log up to ``head``, as of ``cutoff``."""
+
+    store: Store
+    head: int
+    cutoff: date
+    ctx: Context
+
+    def slugs(self, kinds: Sequence[str]) -> list[str]:
+        return sorted(s for s, e in self.ctx.entities.items() if e.kind in kinds)
+
+
+class TableRefresh:
+    """How one projection's table is brought up to date: all of it, or after an append.
+
+    ``rebuild`` recomputes every row; ``catch_up`` (when ``incremental``)
+    makes the rows of a table that was current at ``after`` current at the
+    run's head, given that nothing but new claims arrived in between (no
+    correction, no change of entities, the same projection version and day).
+    A projection whose rows need more (another table, rows that depend on
+    other keys) supplies a refresh of its own, or none: it is then rebuilt.
+    """
+
+    incremental = False
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.projection = REGISTRY[name]
+        self.table = TABLES[name]
+        self.to_row = ROWS[name]
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+        raise NotImplementedError
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
+                 events: Callable[[int], Iterator[list[Event]]]) -> None:
+        self.rebuild(conn, run)
+
+    def _insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            conn.execute(self.table.insert(), rows)
+
+
+class PerClaim(TableRefresh):
+    """One row per claim, derived from that event alone (metrics, talent, timeline).
+
+    A row depends on its event, the entities' names, the cutoff and whether
+    the event is retracted: after an append the rows of the new events are
+    all that is missing.
+    """
+
+    incremental = True
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+        conn.execute(self.table.delete())
+        self._add(conn, run, _batches(run, 0))
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
+                 events: Callable[[int], Iterator[list[Event]]]) -> None:
+        self._add(conn, run, events(after))
+
+    def _add(self, conn: sa.Connection, run: Run, batches: Iterator[list[Event]]) -> None:
+        projection, ctx, cutoff, to_row = self.projection, run.ctx, run.cutoff, self.to_row
+        keys_of, derive, retracted = projection.keys, projection.derive, ctx.retracted
+        for batch in batches:
+            rows = []
+            for event in batch:
+                keys = keys_of(event, ctx)
+                if not keys or event.event_id in retracted:
+                    continue
+                st = claim_status(event, cutoff)
+                if st is None:
+                    continue
+                claims, known = [Claim(event, st)], [event]
+                for key in keys:
+                    row = derive(key, claims, known, ctx)
+                    if row is not None:
+                        rows.append(to_row(row))
+            self._insert(conn, rows)
+
+
+class BySubject(TableRefresh):
+    """One row per subject of some kinds, from every claim about it (models, orgs).
+
+    A row depends on its subject's events alone (its cells, its evidence and
+    the conflicts among them: conflicts are between claims about one
+    subject), besides entities and corrections: after an append only the
+    subjects the new events are about are recomputed, each from all of its
+    events, read with a filter on the stream.
+    """
+
+    incremental = True
+    #: Subjects read and folded together: bounds the memory of a refresh.
+    CHUNK = 500
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+        conn.execute(self.table.delete())
+        self._compute(conn, run, run.slugs(self._kinds()))
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
+                 events: Callable[[int], Iterator[list[Event]]]) -> None:
+        touched = sorted(set(run.slugs(self._kinds())) & subjects)
+        for chunk in _chunks(touched, self.CHUNK):
+            conn.execute(self.table.delete().where(self.table.c.id.in_(chunk)))
+        self._compute(conn, run, touched)
+
+    def _kinds(self) -> tuple[str, ...]:
+        kinds = self.projection.subject_kinds
+        assert kinds is not None, f"{self.name}: rows by subject need the kinds of their subjects"
+        return kinds
+
+    def _compute(self, conn: sa.Connection, run: Run, subjects: Sequence[str]) -> None:
+        projection, ctx = self.projection, run.ctx
+        future = tuple(sorted(projection.future_types or ()))
+        basis = Basis(run.cutoff, "today", None, run.head)
+        for chunk in _chunks(subjects, self.CHUNK):
+            flt = LogFilter(at_seq=run.head, subjects=tuple(chunk), until=run.cutoff, future_types=future,
+                            ordered=False)
+            events = list(run.store.read(flt))
+            state = State(projection)
+            state.apply(events, ctx)
+            visible = [e for e in events if e.event_id not in ctx.retracted
+                       and claim_status(e, run.cutoff) is not None]
+            conflicted = unsettled_events(visible, ctx.ranks)
+            rows = []
+            for row in state.rows(basis, ctx):
+                row["sources"] = len({e["document"] for e in row["evidence"]})
+                row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
+                rows.append(self.to_row(row))
+            self._insert(conn, rows)
+
+
+#: Projection name -> how its table is refreshed. A projection may register its own.
+REFRESH: dict[str, TableRefresh] = {
+    "models": BySubject("models"), "orgs": BySubject("orgs"), "metrics": PerClaim("metrics"),
+    "talent": PerClaim("talent"), "timeline": PerClaim("timeline"),
+}
+#: Events read at a time when a refresh goes through the log.
+BATCH = 5000
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+
+def _batches(run: Run, after: int) -> Iterator[list[Event]]:
+    """The events after ``after`` up to the run's head, a batch at a time (memory stays flat)."""
+    batch: list[Event] = []
+    for event in run.store.read(LogFilter(after=after, at_seq=run.head, ordered=False)):
+        batch.append(event)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None,
+            incremental: bool = False) -> int:
+    """Bring the read-model tables of ``names`` (default: all) up to the log's head, as of today.
+
+    Without ``incremental`` every row is recomputed from the log. With it (after
+    an append), a table whose checkpoint is of today, of its projection's
+    version, newer than any change of entities and followed by no correction
+    only gets the rows the new events make or change; any other table is
+    recomputed. Either way the rows are those a full recompute gives.
+    Returns the sequence number the tables reflect.
+    """
     wanted = [get(n).name for n in names] or list(REGISTRY)
     with store.engine.connect() as conn:
         database.write_begin(conn)
@@ -116,21 +298,53 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             # over newer ones.
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_REFRESH_LOCK})
-            head = store.head()
-            answer = queries.as_of(store, "today", projections=wanted, at_seq=head, today=today)
-            cutoff = date.fromisoformat(answer["basis"]["cutoff"])
+            # Stamped before anything is read: an entity changed while this
+            # refresh runs is newer than its checkpoint, and the next one rebuilds.
             now = datetime.now(timezone.utc)
+            head = store.head()
+            cutoff = queries._cutoff("today", today=today)
+            corrections = read_corrections(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
+            run = Run(store, head, cutoff, Context(entities=queries._entities(store), documents={},
+                                                  retracted=corrections.retracted, ranks=corrections.ranks))
+            checkpoints = tables.projection_checkpoints
+            points = {r.name: r for r in conn.execute(sa.select(checkpoints))}
+            entities_changed = _aware(store.entities_stamp()[1])
+            behind: dict[str, int] = {}
             for name in wanted:
-                table = TABLES[name]
-                conn.execute(table.delete())
-                rows = [ROWS[name](r) for r in answer["projections"][name]["rows"]]
-                if rows:
-                    conn.execute(table.insert(), rows)
-                checkpoints = tables.projection_checkpoints
+                point = points.get(name)
+                if point is None or not (incremental and REFRESH[name].incremental):
+                    continue
+                stamped = _aware(point.updated_at)
+                if (point.version == REGISTRY[name].version and point.cutoff == cutoff and int(point.seq) <= head
+                        and (entities_changed is None or (stamped is not None and entities_changed <= stamped))):
+                    behind[name] = int(point.seq)
+            if behind and _corrected(conn, min(behind.values()), head):
+                behind.clear()
+            subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            for name in wanted:
+                refresher = REFRESH[name]
+                after = behind.get(name)
+                if after is None:
+                    refresher.rebuild(conn, run)
+                elif after < head:
+                    refresher.catch_up(conn, run, after, subjects, lambda a: _batches(run, a))
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,
                                                          cutoff=cutoff, updated_at=now))
     return head
+
+
+def _corrected(conn: sa.Connection, after: int, head: int) -> bool:
+    """Whether a correction was appended after ``after``: it may change any row."""
+    e = tables.events.c
+    query = sa.select(sa.func.count()).where(e.seq > after, e.seq <= head, e.type.in_(sorted(CORRECTION_TYPES)))
+    return bool(conn.execute(query).scalar_one())
+
+
+def _subjects(conn: sa.Connection, after: int, head: int) -> set[str]:
+    """The subjects of the events after ``after``."""
+    e = tables.events.c
+    return set(conn.execute(sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()).scalars())
 
 
 def status(store: Store) -> dict[str, Any]:
