@@ -12,7 +12,7 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -125,6 +125,14 @@ class Run:
         return sorted(s for s, e in self.ctx.entities.items() if e.kind in kinds)
 
 
+#: A table's share of a pass over the log: the events after ``after`` are
+#: handed to ``take`` a batch at a time (one read serves every such table).
+@dataclass
+class Feed:
+    after: int
+    take: Callable[[list[Event]], None]
+
+
 class TableRefresh:
     """How one projection's table is brought up to date: all of it, or after an append.
 
@@ -132,7 +140,8 @@ class TableRefresh:
     makes the rows of a table that was current at ``after`` current at the
     run's head, given that nothing but new claims arrived in between (no
     correction, no change of entities, the same projection version and day).
-    A projection whose rows need more (another table, rows that depend on
+    Either may return a :class:`Feed` to be given events from the log. A
+    projection whose rows need more (another table, rows that depend on
     other keys) supplies a refresh of its own, or none: it is then rebuilt.
     """
 
@@ -144,16 +153,14 @@ class TableRefresh:
         self.table = TABLES[name]
         self.to_row = ROWS[name]
 
-    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
         raise NotImplementedError
 
-    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
-                 events: Callable[[int], Iterator[list[Event]]]) -> None:
-        self.rebuild(conn, run)
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        return self.rebuild(conn, run)
 
     def _insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            conn.execute(self.table.insert(), rows)
+        insert_rows(conn, self.table, rows)
 
 
 class PerClaim(TableRefresh):
@@ -166,32 +173,63 @@ class PerClaim(TableRefresh):
 
     incremental = True
 
-    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
         conn.execute(self.table.delete())
-        self._add(conn, run, _batches(run, 0))
+        return self.catch_up(conn, run, 0, set())
 
-    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
-                 events: Callable[[int], Iterator[list[Event]]]) -> None:
-        self._add(conn, run, events(after))
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        return Feed(after, lambda batch: self._add(conn, run, batch))
 
-    def _add(self, conn: sa.Connection, run: Run, batches: Iterator[list[Event]]) -> None:
+    def _add(self, conn: sa.Connection, run: Run, batch: list[Event]) -> None:
         projection, ctx, cutoff, to_row = self.projection, run.ctx, run.cutoff, self.to_row
         keys_of, derive, retracted = projection.keys, projection.derive, ctx.retracted
-        for batch in batches:
-            rows = []
-            for event in batch:
-                keys = keys_of(event, ctx)
-                if not keys or event.event_id in retracted:
-                    continue
-                st = claim_status(event, cutoff)
-                if st is None:
-                    continue
-                claims, known = [Claim(event, st)], [event]
-                for key in keys:
-                    row = derive(key, claims, known, ctx)
-                    if row is not None:
-                        rows.append(to_row(row))
-            self._insert(conn, rows)
+        rows = []
+        for event in batch:
+            keys = keys_of(event, ctx)
+            if not keys or event.event_id in retracted:
+                continue
+            st = claim_status(event, cutoff)
+            if st is None:
+                continue
+            claims, known = [Claim(event, st)], [event]
+            for key in keys:
+                row = derive(key, claims, known, ctx)
+                if row is not None:
+                    rows.append(to_row(row))
+        self._insert(conn, rows)
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert read-model rows; on SQLite by one prepared executemany of plain values.
+
+    The rows come from chronicle itself, so a Core insert's per-row type
+    processing is only time: dates become ISO text (what SQLAlchemy's Date
+    stores on SQLite) and booleans 0 or 1.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), list(rows))
+        return
+    names = [c.name for c in table.columns]
+    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
+    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    values = []
+    for row in rows:
+        item: list[Any] = [row.get(n) for n in names]
+        for i in dates:
+            if item[i] is not None:
+                item[i] = item[i].isoformat()
+        for i in flags:
+            if item[i] is not None:
+                item[i] = int(item[i])
+        values.append(item)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
 
 
 class BySubject(TableRefresh):
@@ -208,16 +246,17 @@ class BySubject(TableRefresh):
     #: Subjects read and folded together: bounds the memory of a refresh.
     CHUNK = 500
 
-    def rebuild(self, conn: sa.Connection, run: Run) -> None:
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
         conn.execute(self.table.delete())
         self._compute(conn, run, run.slugs(self._kinds()))
+        return None
 
-    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str],
-                 events: Callable[[int], Iterator[list[Event]]]) -> None:
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
         touched = sorted(set(run.slugs(self._kinds())) & subjects)
         for chunk in _chunks(touched, self.CHUNK):
             conn.execute(self.table.delete().where(self.table.c.id.in_(chunk)))
         self._compute(conn, run, touched)
+        return None
 
     def _kinds(self) -> tuple[str, ...]:
         kinds = self.projection.subject_kinds
@@ -321,13 +360,23 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             if behind and _corrected(conn, min(behind.values()), head):
                 behind.clear()
             subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            feeds: list[Feed] = []
             for name in wanted:
                 refresher = REFRESH[name]
                 after = behind.get(name)
                 if after is None:
-                    refresher.rebuild(conn, run)
-                elif after < head:
-                    refresher.catch_up(conn, run, after, subjects, lambda a: _batches(run, a))
+                    feed = refresher.rebuild(conn, run)
+                else:
+                    feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
+                if feed is not None:
+                    feeds.append(feed)
+            if feeds:
+                # One pass over the log for every table that wants events.
+                first = min(f.after for f in feeds)
+                for batch in _batches(run, first):
+                    for feed in feeds:
+                        feed.take(batch if feed.after == first else [e for e in batch if (e.seq or 0) > feed.after])
+            for name in wanted:
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,
                                                          cutoff=cutoff, updated_at=now))

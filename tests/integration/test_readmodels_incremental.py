@@ -59,9 +59,10 @@ class _Rebuilds:
         for refresher in readmodels.REFRESH.values():
             real = refresher.rebuild
 
-            def rebuild(conn: sa.Connection, run: readmodels.Run, real: Any = real, name: str = refresher.name) -> None:
+            def rebuild(conn: sa.Connection, run: readmodels.Run, real: Any = real,
+                        name: str = refresher.name) -> readmodels.Feed | None:
                 self.names.append(name)
-                real(conn, run)
+                return real(conn, run)  # type: ignore[no-any-return]
 
             monkeypatch.setattr(refresher, "rebuild", rebuild)
 
