@@ -37,6 +37,8 @@ WRITE_ATTEMPTS = 6
 WRITE_BACKOFF_S = 0.05
 # Rows per executemany / IN (...) chunk: well under SQLite's bound-parameter limit.
 CHUNK = 500
+# Events an ingest appends per transaction (see Store.append_files).
+GROUP_EVENTS = 2000
 
 #: Fields compared when an event id arrives again; a difference is a refusal.
 COMPARED_FIELDS = (
@@ -45,6 +47,14 @@ COMPARED_FIELDS = (
     "quote", "quote_start", "quote_end",
 )
 DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+
+
+@dataclass
+class _Tail:
+    """The end of the log as one write transaction has made it: stream versions and last (seq, hash)."""
+
+    versions: dict[str, int] = field(default_factory=dict)
+    end: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -477,17 +487,56 @@ class Store:
         """
         return self._write(lambda: self._append(events, document, expected_versions))
 
-    def append_files(self, batches: Iterable[tuple[Sequence[Event], Document]]) -> Iterator[AppendResult]:
-        """Append batches one after another, each as :meth:`append` does (its own
-        all-or-nothing transaction), over one connection.
+    def append_files(
+        self, batches: Iterable[tuple[Sequence[Event], Document]], *, group_events: int | None = None
+    ) -> Iterator[AppendResult]:
+        """Append batches one after another, each all or nothing as :meth:`append`
+        does, over one connection; results come in the order of the batches.
 
-        For an ingest of many files: a connection per batch costs a pool
+        For an ingest of many files. A connection per batch costs a pool
         checkout, a liveness ping and a reset, round trips that on a remote
-        PostgreSQL weigh as much as the batch itself.
+        PostgreSQL weigh as much as the batch itself. And consecutive batches
+        share a transaction until it holds ``group_events`` (default
+        ``GROUP_EVENTS``) events, each in a
+        savepoint of its own (a refused batch still appends nothing, and the
+        others go on): a commit writes every page the transaction dirtied,
+        and a file's events touch index pages all over the table, so a
+        commit per small file wrote the same pages over and over. A crash
+        loses at most the open group, never part of a batch.
         """
+        limit = GROUP_EVENTS if group_events is None else group_events
         with _database_errors(self.url), self.engine.connect() as conn:
+            group: list[tuple[Sequence[Event], Document]] = []
+            size = 0
             for events, document in batches:
-                yield self._write(lambda: self._append_on(conn, events, document, None))
+                group.append((events, document))
+                size += len(events)
+                if size >= limit:
+                    yield from self._write(lambda: self._append_group(conn, group))
+                    group, size = [], 0
+            if group:
+                yield from self._write(lambda: self._append_group(conn, group))
+
+    def _append_group(self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]]) -> list[AppendResult]:
+        results = []
+        database.write_begin(conn)
+        with conn.begin():
+            self._lock(conn)
+            # Inside one transaction nobody else appends: stream versions and
+            # the chain's end, once read, are kept up to date here.
+            tail = _Tail()
+            for events, document in group:
+                result = AppendResult()
+                with conn.begin_nested() as savepoint:
+                    self._put_document(conn, document, result)
+                    fresh = [] if result.refused else self._sort_out(conn, events, result, document)
+                    if result.refused:
+                        result.appended.clear()
+                        savepoint.rollback()
+                    elif fresh:
+                        self._insert(conn, fresh, {}, result, tail)
+                results.append(result)
+        return results
 
     def _append(
         self, events: Sequence[Event], document: Document | None, expected_versions: Mapping[str, int] | None
@@ -582,11 +631,15 @@ class Store:
         return fresh
 
     def _insert(
-        self, conn: sa.Connection, rows: list[dict[str, Any]], expected: Mapping[str, int], result: AppendResult
+        self, conn: sa.Connection, rows: list[dict[str, Any]], expected: Mapping[str, int], result: AppendResult,
+        tail: _Tail | None = None,
     ) -> None:
+        tail = tail or _Tail()
         streams = sorted({r["stream"] for r in rows} | set(expected))
-        versions: dict[str, int] = {s: 0 for s in streams}
-        for chunk in _chunks(streams, CHUNK):
+        versions = tail.versions
+        unknown = [s for s in streams if s not in versions]
+        versions.update({s: 0 for s in unknown})
+        for chunk in _chunks(unknown, CHUNK):
             # Answered from the unique (stream, stream_version) index alone,
             # never from the table; one statement, compiled once and cached.
             versions.update({stream: version for stream, version in conn.execute(_STREAM_VERSIONS, {"streams": chunk})})
@@ -596,10 +649,12 @@ class Store:
                     f"stream {stream} is at version {versions[stream]}, not the expected {version}; nothing was appended",
                     "read the stream again and retry with its current version",
                 )
-        last = conn.execute(
-            sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
-        ).first()
-        seq, prev = (last.seq, last.hash) if last is not None else (0, GENESIS)
+        if tail.end is None:
+            last = conn.execute(
+                sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+            ).first()
+            tail.end = (last.seq, last.hash) if last is not None else (0, GENESIS)
+        seq, prev = tail.end
         now = _now()
         for row in rows:
             seq += 1
@@ -611,6 +666,7 @@ class Store:
             prev = row["hash"] = row_hash(prev, row)
             result.appended.append(row["event_id"])
         _insert_rows(conn, rows)
+        tail.end = (seq, prev)
         if rows:
             result.first_seq, result.last_seq = rows[0]["seq"], rows[-1]["seq"]
 
