@@ -60,8 +60,22 @@ def _plain(value: Any) -> Any:
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of one row, chained on the previous row's hash."""
     payload = [prev_hash]
+    append = payload.append
+    texts = _DATE_TEXTS
     for name in HASHED_COLUMNS:
         value = row[name]
-        # Only dates and timestamps need a text form; everything else is JSON already.
-        payload.append(_plain(value) if isinstance(value, date) else value)
+        # Only dates and timestamps need a text form; everything else is JSON
+        # already. A log repeats its dates (and a batch its timestamp): each
+        # one's text is worked out once.
+        if isinstance(value, date):
+            text = texts.get(value)
+            if text is None:
+                if len(texts) > 100_000:
+                    texts.clear()
+                text = texts[value] = _plain(value)
+            value = text
+        append(value)
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+_DATE_TEXTS: dict[date, str] = {}
