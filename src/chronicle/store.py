@@ -505,6 +505,7 @@ class Store:
         loses at most the open group, never part of a batch.
         """
         limit = GROUP_EVENTS if group_events is None else group_events
+        tail = _Tail()
         with _database_errors(self.url), self.engine.connect() as conn:
             group: list[tuple[Sequence[Event], Document]] = []
             size = 0
@@ -512,19 +513,28 @@ class Store:
                 group.append((events, document))
                 size += len(events)
                 if size >= limit:
-                    yield from self._write(lambda: self._append_group(conn, group))
+                    yield from self._write(lambda: self._append_group(conn, group, tail))
                     group, size = [], 0
             if group:
-                yield from self._write(lambda: self._append_group(conn, group))
+                yield from self._write(lambda: self._append_group(conn, group, tail))
 
-    def _append_group(self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]]) -> list[AppendResult]:
+    def _append_group(
+        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]], tail: _Tail
+    ) -> list[AppendResult]:
         results = []
         database.write_begin(conn)
         with conn.begin():
             self._lock(conn)
-            # Inside one transaction nobody else appends: stream versions and
-            # the chain's end, once read, are kept up to date here.
-            tail = _Tail()
+            # The stream versions this ingest has seen stay true while the
+            # log ends where its last group left it (nobody else appended
+            # since); inside the transaction nobody else can.
+            last = conn.execute(
+                sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+            ).first()
+            end = (last.seq, last.hash) if last is not None else (0, GENESIS)
+            if tail.end != end:
+                tail.versions.clear()
+            tail.end = end
             for events, document in group:
                 result = AppendResult()
                 with conn.begin_nested() as savepoint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from builders import doc, event
 
 from chronicle.errors import ConflictError
+from chronicle.events import Document, Event
 from chronicle.fuzzydate import parse
 from chronicle.store import LogFilter, Store
 from chronicle.verify import verify
@@ -197,4 +199,18 @@ def test_batches_sharing_a_transaction_are_each_all_or_nothing(store: Store) -> 
     stored = list(store.read())
     assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
     assert [e.stream_version for e in stored if e.subject == "deepseek-r1"] == [1, 2, 3, 4]
+    assert verify(store).ok
+
+
+def test_an_append_between_groups_is_seen_by_the_next_group(store: Store) -> None:
+    def batches() -> Iterator[tuple[list[Event], Document]]:
+        yield [event("e1", document="doc-a")], doc("doc-a")
+        # Another writer appends to the same stream between two groups.
+        store.append([event("e1", document="doc-b")], document=doc("doc-b"))
+        yield [event("e1", document="doc-c"), event("e2", document="doc-c", subject="qwen")], doc("doc-c")
+
+    results = list(store.append_files(batches(), group_events=1))
+    assert [r.first_seq for r in results] == [1, 3]
+    assert [(e.seq, e.stream_version) for e in store.read(LogFilter(subjects=("deepseek-r1",)))] == [
+        (1, 1), (2, 2), (3, 3)]
     assert verify(store).ok
