@@ -243,8 +243,10 @@ class BySubject(TableRefresh):
     """
 
     incremental = True
-    #: Subjects read and folded together: bounds the memory of a refresh.
+    #: Subjects read and folded together, and how many events at most
+    #: (unless one subject has more): bounds the memory of a refresh.
     CHUNK = 500
+    CHUNK_EVENTS = 5_000
 
     def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
         conn.execute(self.table.delete())
@@ -267,7 +269,7 @@ class BySubject(TableRefresh):
         projection, ctx = self.projection, run.ctx
         future = tuple(sorted(projection.future_types or ()))
         basis = Basis(run.cutoff, "today", None, run.head)
-        for chunk in _chunks(subjects, self.CHUNK):
+        for chunk in self._by_size(run, subjects):
             flt = LogFilter(at_seq=run.head, subjects=tuple(chunk), until=run.cutoff, future_types=future,
                             ordered=False)
             events = list(run.store.read(flt))
@@ -282,6 +284,27 @@ class BySubject(TableRefresh):
                 row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
                 rows.append(self.to_row(row))
             self._insert(conn, rows)
+
+
+    def _by_size(self, run: Run, subjects: Sequence[str]) -> Iterator[Sequence[str]]:
+        """The subjects in chunks of at most CHUNK subjects and, where a subject allows, CHUNK_EVENTS events."""
+        e = tables.events.c
+        for chunk in _chunks(subjects, self.CHUNK):
+            query = (sa.select(e.stream, sa.func.count()).where(e.stream.in_(chunk), e.seq <= run.head)
+                     .group_by(e.stream))
+            with run.store.engine.connect() as conn:
+                counts: dict[str, int] = {s: int(n) for s, n in conn.execute(query)}
+            taken: list[str] = []
+            size = 0
+            for subject in chunk:
+                found = counts.get(subject, 0)
+                if taken and size + found > self.CHUNK_EVENTS:
+                    yield taken
+                    taken, size = [], 0
+                taken.append(subject)
+                size += found
+            if taken:
+                yield taken
 
 
 #: Projection name -> how its table is refreshed. A projection may register its own.

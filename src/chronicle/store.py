@@ -37,8 +37,10 @@ WRITE_ATTEMPTS = 6
 WRITE_BACKOFF_S = 0.05
 # Rows per executemany / IN (...) chunk: well under SQLite's bound-parameter limit.
 CHUNK = 500
-# Events an ingest appends per transaction (see Store.append_files).
-GROUP_EVENTS = 2000
+# Events an ingest appends per transaction (see Store.append_files), and the
+# SQLite page cache it appends with, in KiB.
+GROUP_EVENTS = 5000
+APPEND_CACHE_KB = 128 * 1024
 
 #: Fields compared when an event id arrives again; a difference is a refusal.
 COMPARED_FIELDS = (
@@ -47,6 +49,27 @@ COMPARED_FIELDS = (
     "quote", "quote_start", "quote_end",
 )
 DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+
+
+@contextmanager
+def _page_cache(conn: sa.Connection) -> Iterator[None]:
+    """A page cache large enough to hold what a group of appends dirties (SQLite).
+
+    SQLite's default cache (2 MB) is far smaller than the index pages a
+    group's events touch once the log has grown: it then writes pages out
+    and reads them back several times within one transaction.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: through SQLAlchemy a PRAGMA would open a transaction.
+    driver: Any = conn.connection.driver_connection
+    before = driver.execute("PRAGMA cache_size").fetchone()[0]
+    driver.execute(f"PRAGMA cache_size=-{APPEND_CACHE_KB}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA cache_size={int(before)}")
 
 
 @dataclass
@@ -506,7 +529,7 @@ class Store:
         """
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
-        with _database_errors(self.url), self.engine.connect() as conn:
+        with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
             group: list[tuple[Sequence[Event], Document]] = []
             size = 0
             for events, document in batches:
