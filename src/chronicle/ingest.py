@@ -419,7 +419,10 @@ def _append_spooled(
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
     total = len(spool.items)
-    results = store.append_files((item.events, item.document) for item in spool)
+    # Imported here: read models answer through queries, which reads corrections.
+    from chronicle.readmodels import Follow, refresh
+
+    results = store.append_files(((item.events, item.document) for item in spool), after_group=Follow(store))
     for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
         file_report.appended, file_report.present = len(result.appended), len(result.present)
         file_report.refused = list(result.refused)
@@ -427,9 +430,8 @@ def _append_spooled(
         if progress is not None:
             progress(done, total)
     if report.appended:
-        # Keep the read-model tables current for SQL clients.
-        from chronicle.readmodels import refresh
-
+        # Keep the read-model tables current for SQL clients (the per-claim
+        # ones have followed the appends already, where they could).
         report.store_seq = refresh(store, incremental=True)
     else:
         report.store_seq = store.head()

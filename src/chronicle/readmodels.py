@@ -12,6 +12,7 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -214,9 +215,13 @@ def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     names = [c.name for c in table.columns]
     dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
     flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    every = operator.itemgetter(*names)
     values = []
     for row in rows:
-        item: list[Any] = [row.get(n) for n in names]
+        try:
+            item: list[Any] = list(every(row))
+        except KeyError:  # a column the row leaves out is NULL
+            item = [row.get(n) for n in names]
         for i in dates:
             if item[i] is not None:
                 item[i] = item[i].isoformat()
@@ -404,6 +409,53 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,
                                                          cutoff=cutoff, updated_at=now))
     return head
+
+
+class Follow:
+    """Per-claim tables kept current inside an ingest's own append transactions.
+
+    A per-claim row is derived from its event alone, and the ingest holds
+    its events: their rows are inserted in the transaction that appends
+    them, with the table's checkpoint, instead of being read back from the
+    log afterwards. Only a table that is current where the group starts
+    (checkpoint at the log's end, of today, of its projection's version,
+    no entity changed since) or that was never filled on an empty log is
+    followed; any other is left to the refresh after the ingest.
+    Use as ``Store.append_files(..., after_group=Follow(store))``.
+    """
+
+    def __init__(self, store: Store, *, today: date | None = None) -> None:
+        self.store = store
+        self.today = today
+        self.tables = [r for r in REFRESH.values() if isinstance(r, PerClaim)]
+
+    def __call__(self, conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
+        if conn.dialect.name == "postgresql":
+            # The refresh's lock: one writer of read-model tables at a time.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_REFRESH_LOCK})
+        now = datetime.now(timezone.utc)
+        cutoff = queries._cutoff("today", today=self.today)
+        checkpoints = tables.projection_checkpoints
+        points = {r.name: r for r in conn.execute(sa.select(checkpoints))}
+        changed = _aware(self.store.entities_stamp()[1])
+        run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store), documents={}))
+        for refresher in self.tables:
+            name, point = refresher.name, points.get(refresher.name)
+            if point is None:
+                if before != 0:
+                    continue
+                conn.execute(refresher.table.delete())
+                stamped: datetime | None = now
+            else:
+                stamped = _aware(point.updated_at)
+                if (int(point.seq) != before or point.version != REGISTRY[name].version or point.cutoff != cutoff
+                        or (changed is not None and (stamped is None or changed > stamped))):
+                    continue
+            # New events are never the target of a correction already stored.
+            refresher._add(conn, run, events)
+            conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
+            conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=after,
+                                                     cutoff=cutoff, updated_at=stamped))
 
 
 def _corrected(conn: sa.Connection, after: int, head: int) -> bool:

@@ -72,6 +72,10 @@ def _page_cache(conn: sa.Connection) -> Iterator[None]:
         driver.execute(f"PRAGMA cache_size={int(before)}")
 
 
+#: See Store.append_files.
+GroupHook = Callable[[sa.Connection, int, int, list[Event]], None]
+
+
 @dataclass
 class _Tail:
     """The end of the log as one write transaction has made it: stream versions and last (seq, hash)."""
@@ -511,7 +515,8 @@ class Store:
         return self._write(lambda: self._append(events, document, expected_versions))
 
     def append_files(
-        self, batches: Iterable[tuple[Sequence[Event], Document]], *, group_events: int | None = None
+        self, batches: Iterable[tuple[Sequence[Event], Document]], *, group_events: int | None = None,
+        after_group: GroupHook | None = None,
     ) -> Iterator[AppendResult]:
         """Append batches one after another, each all or nothing as :meth:`append`
         does, over one connection; results come in the order of the batches.
@@ -520,12 +525,17 @@ class Store:
         checkout, a liveness ping and a reset, round trips that on a remote
         PostgreSQL weigh as much as the batch itself. And consecutive batches
         share a transaction until it holds ``group_events`` (default
-        ``GROUP_EVENTS``) events, each in a
-        savepoint of its own (a refused batch still appends nothing, and the
-        others go on): a commit writes every page the transaction dirtied,
-        and a file's events touch index pages all over the table, so a
-        commit per small file wrote the same pages over and over. A crash
-        loses at most the open group, never part of a batch.
+        ``GROUP_EVENTS``) events, each batch in a savepoint of its own (a
+        refused batch still appends nothing, and the others go on): a commit
+        writes every page the transaction dirtied, and a file's events touch
+        index pages all over the table, so a commit per small file wrote the
+        same pages over and over. A crash loses at most the open group, never
+        part of a batch.
+
+        ``after_group(conn, before, after, events)`` runs inside each group's
+        transaction once its batches are in: the log went from sequence
+        ``before`` to ``after`` by appending ``events`` (those already stored
+        are left out), so that derived tables can follow in the same commit.
         """
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
@@ -536,13 +546,14 @@ class Store:
                 group.append((events, document))
                 size += len(events)
                 if size >= limit:
-                    yield from self._write(lambda: self._append_group(conn, group, tail))
+                    yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
                     group, size = [], 0
             if group:
-                yield from self._write(lambda: self._append_group(conn, group, tail))
+                yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
 
     def _append_group(
-        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]], tail: _Tail
+        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]], tail: _Tail,
+        after_group: GroupHook | None = None,
     ) -> list[AppendResult]:
         results = []
         database.write_begin(conn)
@@ -558,6 +569,7 @@ class Store:
             if tail.end != end:
                 tail.versions.clear()
             tail.end = end
+            appended: list[Event] = []
             for events, document in group:
                 result = AppendResult()
                 with conn.begin_nested() as savepoint:
@@ -568,7 +580,12 @@ class Store:
                         savepoint.rollback()
                     elif fresh:
                         self._insert(conn, fresh, {}, result, tail)
+                        if after_group is not None:
+                            ids = dict.fromkeys(result.appended, True)
+                            appended.extend(e for e in events if ids.pop(e.event_id, False))
                 results.append(result)
+            if after_group is not None and tail.end[0] > end[0]:
+                after_group(conn, end[0], tail.end[0], appended)
         return results
 
     def _append(
