@@ -72,7 +72,7 @@ def _append(store: Store, kind: str, target: str, reason: str, extra: Mapping[st
         # Imported here: read models answer through queries, which reads corrections.
         from chronicle.readmodels import refresh
 
-        refresh(store)
+        refresh(store, incremental=True)
     return store.get(event.event_id)
 
 

@@ -76,6 +76,101 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _number_constructor("float"))
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
+class _Fallback(Exception):
+    """The document uses what the quick builder leaves to PyYAML (aliases, merges, tags)."""
+
+
+class _QuickLoader(_BaseLoader):  # type: ignore[misc]
+    """libyaml's parser, with the tags of plain scalars kept per text.
+
+    Resolving a plain scalar's tag runs a handful of regular expressions, and
+    an events file repeats its plain values (types, subjects, certainties)
+    many times: the tag depends on the text alone (the loader has no path
+    resolvers), so it is looked up once.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is _SCALAR:
+            if implicit[0]:
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    if len(_PLAIN_TAGS) > 100_000:
+                        _PLAIN_TAGS.clear()
+                    tag = _PLAIN_TAGS[value] = super().resolve(kind, value, implicit)
+                return tag
+            return _STR
+        return _MAP if kind is yaml.MappingNode else _SEQ
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+assert not _QuickLoader.yaml_path_resolvers
+_PLAIN_TAGS: dict[str, str] = {}
+_SCALAR = yaml.ScalarNode
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_CONSTRUCTORS: dict[Any, Any] = _Loader.yaml_constructors
+
+
+def _build(loader: Any, node: Any, seen: set[int]) -> Any:
+    """The value of a node, as ``_Loader`` constructs it, for plain documents.
+
+    PyYAML's constructor keeps state per node and calls several methods per
+    value; events files are trees of mappings, lists and scalars, built here
+    directly. Anything else (an alias that shares a node, a merge key, an
+    explicit tag) raises :class:`_Fallback`, and the file is loaded by
+    ``_Loader`` itself.
+    """
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR:
+            return node.value
+        constructor = _CONSTRUCTORS.get(node.tag)
+        if constructor is None:
+            raise _Fallback()
+        return constructor(loader, node)
+    if id(node) in seen:
+        raise _Fallback()
+    seen.add(id(node))
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        mapping = Located()
+        mapping.line = node.start_mark.line + 1
+        lines = mapping.lines = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag in _SPECIAL_KEYS:
+                raise _Fallback()
+            key = _build(loader, key_node, seen)
+            if not isinstance(key, str):
+                key = str(key)
+            mapping[key] = _build(loader, value_node, seen)
+            lines[key] = key_node.start_mark.line + 1
+        return mapping
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_build(loader, item, seen) for item in node.value]
+    raise _Fallback()
+
+
+def _load(text: str) -> Any:
+    loader = _QuickLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(loader, node, set())
+        except _Fallback:
+            pass
+    finally:
+        loader.dispose()
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
 def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
     """Parse one YAML file; a syntax error becomes a Problem with its line."""
     name = str(path)
@@ -88,7 +183,7 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(name, 0, "file", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")]
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0

@@ -27,11 +27,19 @@ HASHED_COLUMNS = (
 
 # One encoder for every call: json.dumps with options builds a new one each time.
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+# The C function that encoder runs, made once: ``encode`` makes it again on
+# every call. Same options, so the same text; no check for cycles (chronicle
+# never builds a cyclic value; Python would stop at its recursion limit).
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_ITERENCODE = (None if _make_encoder is None else _make_encoder(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",", True, False, True))
 
 
 def canonical_json(obj: Any) -> str:
     """JSON with sorted keys and no spaces: the same value always gives the same text."""
-    return _ENCODER.encode(obj)
+    if _ITERENCODE is None or isinstance(obj, str):  # pragma: no cover - without the C accelerator
+        return _ENCODER.encode(obj)
+    return "".join(_ITERENCODE(obj, 0))
 
 
 def utc_iso(moment: datetime) -> str:
@@ -52,8 +60,22 @@ def _plain(value: Any) -> Any:
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of one row, chained on the previous row's hash."""
     payload = [prev_hash]
+    append = payload.append
+    texts = _DATE_TEXTS
     for name in HASHED_COLUMNS:
         value = row[name]
-        # Only dates and timestamps need a text form; everything else is JSON already.
-        payload.append(_plain(value) if isinstance(value, date) else value)
-    return hashlib.sha256(_ENCODER.encode(payload).encode()).hexdigest()
+        # Only dates and timestamps need a text form; everything else is JSON
+        # already. A log repeats its dates (and a batch its timestamp): each
+        # one's text is worked out once.
+        if isinstance(value, date):
+            text = texts.get(value)
+            if text is None:
+                if len(texts) > 100_000:
+                    texts.clear()
+                text = texts[value] = _plain(value)
+            value = text
+        append(value)
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+_DATE_TEXTS: dict[date, str] = {}

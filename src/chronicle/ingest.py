@@ -9,10 +9,13 @@ size is ingested in the memory of its largest file.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,7 +104,8 @@ def load_and_validate(
     """Validate every file; raises ValidationError with all problems of all files."""
     validated: list[EventsFile] = []
     new_entities = _validate_files(files, known_entities, documents_dirs,
-                                   lambda packed: validated.append(_unpack(packed)), validated.clear)
+                                   lambda item: validated.append(_unpack(item.contents())), validated.clear,
+                                   parallel=False)
     return new_entities, validated
 
 
@@ -124,7 +128,7 @@ class _Resort(Exception):
 
 def _validate_files(
     files: Sequence[Path], known_entities: dict[str, Entity], documents_dirs: Sequence[Path],
-    keep: Callable[[tuple[Any, ...]], None], restart: Callable[[], None],
+    keep: Callable[[_Checked], None], restart: Callable[[], None], *, parallel: bool = True,
 ) -> list[Entity]:
     """Validate entities files, then events files one at a time, handing each valid one to ``keep``.
 
@@ -136,15 +140,15 @@ def _validate_files(
     """
     try:
         entity_files = [p for p in files if _looks_like_entities(p)]
-        return _validate_files_in_order(files, entity_files, known_entities, documents_dirs, keep)
+        return _validate_files_in_order(files, entity_files, known_entities, documents_dirs, keep, parallel)
     except _Resort:
         restart()
-        return _validate_files_in_order(files, None, known_entities, documents_dirs, keep)
+        return _validate_files_in_order(files, None, known_entities, documents_dirs, keep, False)
 
 
 def _validate_files_in_order(
     files: Sequence[Path], entity_files: list[Path] | None, known_entities: dict[str, Entity],
-    documents_dirs: Sequence[Path], keep: Callable[[tuple[Any, ...]], None],
+    documents_dirs: Sequence[Path], keep: Callable[[_Checked], None], parallel: bool,
 ) -> list[Entity]:
     problems: list[Problem] = []
     new_entities: list[Entity] = []
@@ -168,15 +172,15 @@ def _validate_files_in_order(
     documents: dict[str, Path] = {}
     chosen = set(entity_files or ())
     if streaming:
-        checked = _check_all([p for p in files if p not in chosen], set(entities), documents_dirs)
+        checked = _check_all([p for p in files if p not in chosen], set(entities), documents_dirs, parallel)
     else:
         checked = (_check_events_file(path, data, entities, documents_dirs) for path, data in parsed)
     for item in checked:
         if item.entities:
             raise _Resort()
         problems.extend(item.problems)
-        if item.packed is not None:
-            path, doc_id = item.packed[0], item.packed[1].id
+        if item.document_id is not None and item.path is not None:
+            path, doc_id = item.path, item.document_id
             other = documents.get(doc_id)
             if other is not None:
                 problems.append(Problem(str(path), item.id_line, "document.id",
@@ -185,7 +189,7 @@ def _validate_files_in_order(
             if not problems:
                 # Once any file has a problem nothing will be appended:
                 # the rest are only checked, so that every problem is told.
-                keep(item.packed)
+                keep(item)
     if problems:
         raise ValidationError(problems)
     return new_entities
@@ -193,12 +197,29 @@ def _validate_files_in_order(
 
 @dataclass
 class _Checked:
-    """One events file after validation, in a form cheap to pass between processes."""
+    """One events file after validation, in a form cheap to pass between processes.
+
+    A valid file carries its contents packed (:func:`_pack`), or pickled
+    already (``blob``) when another process validated it.
+    """
 
     packed: tuple[Any, ...] | None
     problems: list[Problem]
     id_line: int = 0
     entities: bool = False
+    blob: bytes | None = None
+    path: Path | None = None
+    document_id: str | None = None
+    events: int = 0
+    drafts: tuple[str, ...] = ()
+    text_found: bool = False
+
+    def contents(self) -> tuple[Any, ...]:
+        if self.packed is not None:
+            return self.packed
+        assert self.blob is not None
+        packed: tuple[Any, ...] = pickle.loads(self.blob)  # noqa: S301 - from our own worker
+        return packed
 
 
 def _check_events_file(
@@ -213,13 +234,92 @@ def _check_events_file(
     result, errors = validate_events_file(path, data, entities, documents_dirs)
     if result is None:
         return _Checked(None, errors)
-    return _Checked(_pack(result), errors, line_of(data["document"], "id"))
+    return _Checked(_pack(result), errors, line_of(data["document"], "id"), path=result.path,
+                    document_id=result.document.id, events=len(result.events), drafts=result.drafts,
+                    text_found=result.text_found)
 
 
-def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
-    """Parse and validate events files one at a time, in order."""
+#: Below this many bytes of events files a second process costs more than it saves.
+PARALLEL_BYTES = 1 << 20
+#: Files a worker may validate ahead of the one being kept (bounds memory).
+AHEAD = 8
+
+
+def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path],
+               parallel: bool = True) -> Iterator[_Checked]:
+    """Parse and validate events files one at a time, in order.
+
+    A large ingest shares the work with a second process when a core is
+    free: it takes every other file, and its results are handed on in file
+    order, so that whichever process validates them, the same files give
+    the same answer, problems and spool.
+    """
+    if parallel and len(paths) > 1 and _idle_core() and _size(paths) >= PARALLEL_BYTES:
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            context = None
+        if context is not None:
+            yield from _check_in_two(paths, slugs, documents_dirs, context)
+            return
     for path in paths:
         yield _check_events_file(path, None, slugs, documents_dirs)
+
+
+def _idle_core() -> bool:
+    """Whether a second process would find a core to itself (on a busy machine it only adds switching)."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average on this platform
+        load = 0.0
+    return cores > 1 and load <= cores - 1
+
+
+def _size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+        if total >= PARALLEL_BYTES:
+            break
+    return total
+
+
+def _check_in_two(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path],
+                  context: Any) -> Iterator[_Checked]:
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(slugs, documents_dirs))
+    theirs = [i for i in range(len(paths)) if i % 2]
+    pending: dict[int, Future[_Checked]] = {}
+    try:
+        for i, path in enumerate(paths):
+            while theirs and len(pending) < AHEAD:
+                n = theirs.pop(0)
+                pending[n] = pool.submit(_check_in_worker, paths[n])
+            if i in pending:
+                yield pending.pop(i).result()
+            else:
+                yield _check_events_file(path, None, slugs, documents_dirs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(slugs: set[str], documents_dirs: Sequence[Path]) -> None:
+    _WORKER.update(slugs=slugs, documents_dirs=documents_dirs)
+
+
+def _check_in_worker(path: Path) -> _Checked:
+    checked = _check_events_file(path, None, _WORKER["slugs"], _WORKER["documents_dirs"])
+    if checked.packed is not None:
+        # Pickled here, once: the parent writes these bytes to its spool as they are.
+        checked.blob = pickle.dumps(checked.packed, protocol=pickle.HIGHEST_PROTOCOL)
+        checked.packed = None
+    return checked
 
 
 def _is_entities(data: Any) -> bool:
@@ -255,11 +355,15 @@ class _Spool:
         self.items: list[FileReport] = []
         self.drafts: list[tuple[str, ...]] = []
 
-    def add(self, packed: tuple[Any, ...]) -> None:
-        path, document, events, drafts, text_found = packed
-        pickle.dump(packed, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.items.append(FileReport(str(path), document.id, len(events), drafts=len(drafts), text_checked=text_found))
-        self.drafts.append(drafts)
+    def add(self, item: _Checked) -> None:
+        if item.blob is not None:
+            self.file.write(item.blob)
+        else:
+            pickle.dump(item.packed, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        assert item.document_id is not None
+        self.items.append(FileReport(str(item.path), item.document_id, item.events, drafts=len(item.drafts),
+                                     text_checked=item.text_found))
+        self.drafts.append(item.drafts)
 
     def restart(self) -> None:
         self.file.seek(0)
@@ -315,7 +419,10 @@ def _append_spooled(
         return report
     report.entities_added, report.entities_changed = store.put_entities(new_entities)
     total = len(spool.items)
-    results = store.append_files((item.events, item.document) for item in spool)
+    # Imported here: read models answer through queries, which reads corrections.
+    from chronicle.readmodels import Follow, refresh
+
+    results = store.append_files(((item.events, item.document) for item in spool), after_group=Follow(store))
     for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
         file_report.appended, file_report.present = len(result.appended), len(result.present)
         file_report.refused = list(result.refused)
@@ -323,10 +430,9 @@ def _append_spooled(
         if progress is not None:
             progress(done, total)
     if report.appended:
-        # Keep the read-model tables current for SQL clients.
-        from chronicle.readmodels import refresh
-
-        report.store_seq = refresh(store)
+        # Keep the read-model tables current for SQL clients (the per-claim
+        # ones have followed the appends already, where they could).
+        report.store_seq = refresh(store, incremental=True)
     else:
         report.store_seq = store.head()
     return report

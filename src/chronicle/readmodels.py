@@ -1,27 +1,35 @@
 """Read-model tables: each projection kept as plain rows inside the database.
 
-After every append (ingest, rank, retract) each projection's rows are
-recomputed as of today and replace its ``rm_<name>`` table; its checkpoint
-(the sequence number the rows reflect) is written in the same transaction,
-so a SQL client never sees rows and checkpoint disagree. The tables are
-derived state, disposable like any projection: ``rebuild`` recomputes them
-from the log.
+After every append (ingest, rank, retract) each projection's ``rm_<name>``
+table is brought up to the log's head, as of today; its checkpoint (the
+sequence number the rows reflect) is written in the same transaction, so a
+SQL client never sees rows and checkpoint disagree. After an ingest only
+the rows the new events make or change are computed (see ``TableRefresh``);
+whatever may have changed more (a correction, entities, a new day, a new
+projection version) is recomputed whole. The tables are derived state,
+disposable like any projection: ``rebuild`` recomputes them from the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 
 from chronicle import database, modelvalues, queries, tables
+from chronicle.conflicts import unsettled_events
+from chronicle.corrections import read_corrections
+from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.fuzzydate import parse
 from chronicle.hashchain import canonical_json
-from chronicle.projections import REGISTRY, get
+from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
+from chronicle.projections.base import claim_status
 from chronicle.render import cell
-from chronicle.store import Store
+from chronicle.store import LogFilter, Store
 
 # Names the read-model refresh among PostgreSQL advisory locks ("chrrm").
 PG_REFRESH_LOCK = 0x636872726D
@@ -105,8 +113,249 @@ ROWS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None) -> int:
-    """Recompute the read-model tables of ``names`` (default: all) as of today; returns the seq they reflect."""
+@dataclass
+class Run:
+    """What one refresh computes from: the log up to ``head``, as of ``cutoff``."""
+
+    store: Store
+    head: int
+    cutoff: date
+    ctx: Context
+
+    def slugs(self, kinds: Sequence[str]) -> list[str]:
+        return sorted(s for s, e in self.ctx.entities.items() if e.kind in kinds)
+
+
+#: A table's share of a pass over the log: the events after ``after`` are
+#: handed to ``take`` a batch at a time (one read serves every such table).
+@dataclass
+class Feed:
+    after: int
+    take: Callable[[list[Event]], None]
+
+
+class TableRefresh:
+    """How one projection's table is brought up to date: all of it, or after an append.
+
+    ``rebuild`` recomputes every row; ``catch_up`` (when ``incremental``)
+    makes the rows of a table that was current at ``after`` current at the
+    run's head, given that nothing but new claims arrived in between (no
+    correction, no change of entities, the same projection version and day).
+    Either may return a :class:`Feed` to be given events from the log. A
+    projection whose rows need more (another table, rows that depend on
+    other keys) supplies a refresh of its own, or none: it is then rebuilt.
+    """
+
+    incremental = False
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.projection = REGISTRY[name]
+        self.table = TABLES[name]
+        self.to_row = ROWS[name]
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
+        raise NotImplementedError
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        return self.rebuild(conn, run)
+
+    def _insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+        insert_rows(conn, self.table, rows)
+
+
+class PerClaim(TableRefresh):
+    """One row per claim, derived from that event alone (metrics, talent, timeline).
+
+    A row depends on its event, the entities' names, the cutoff and whether
+    the event is retracted: after an append the rows of the new events are
+    all that is missing.
+    """
+
+    incremental = True
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
+        conn.execute(self.table.delete())
+        return self.catch_up(conn, run, 0, set())
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        return Feed(after, lambda batch: self._add(conn, run, batch))
+
+    def _add(self, conn: sa.Connection, run: Run, batch: list[Event]) -> None:
+        projection, ctx, cutoff, to_row = self.projection, run.ctx, run.cutoff, self.to_row
+        keys_of, derive, retracted = projection.keys, projection.derive, ctx.retracted
+        rows = []
+        for event in batch:
+            keys = keys_of(event, ctx)
+            if not keys or event.event_id in retracted:
+                continue
+            st = claim_status(event, cutoff)
+            if st is None:
+                continue
+            claims, known = [Claim(event, st)], [event]
+            for key in keys:
+                row = derive(key, claims, known, ctx)
+                if row is not None:
+                    rows.append(to_row(row))
+        self._insert(conn, rows)
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert read-model rows; on SQLite by one prepared executemany of plain values.
+
+    The rows come from chronicle itself, so a Core insert's per-row type
+    processing is only time: dates become ISO text (what SQLAlchemy's Date
+    stores on SQLite) and booleans 0 or 1.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), list(rows))
+        return
+    names = [c.name for c in table.columns]
+    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
+    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    every = operator.itemgetter(*names)
+    values = []
+    for row in rows:
+        try:
+            item: list[Any] = list(every(row))
+        except KeyError:  # a column the row leaves out is NULL
+            item = [row.get(n) for n in names]
+        for i in dates:
+            if item[i] is not None:
+                item[i] = item[i].isoformat()
+        for i in flags:
+            if item[i] is not None:
+                item[i] = int(item[i])
+        values.append(item)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+
+
+class BySubject(TableRefresh):
+    """One row per subject of some kinds, from every claim about it (models, orgs).
+
+    A row depends on its subject's events alone (its cells, its evidence and
+    the conflicts among them: conflicts are between claims about one
+    subject), besides entities and corrections: after an append only the
+    subjects the new events are about are recomputed, each from all of its
+    events, read with a filter on the stream.
+    """
+
+    incremental = True
+    #: Subjects read and folded together, and how many events at most
+    #: (unless one subject has more): bounds the memory of a refresh.
+    CHUNK = 500
+    CHUNK_EVENTS = 5_000
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
+        conn.execute(self.table.delete())
+        self._compute(conn, run, run.slugs(self._kinds()))
+        return None
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        touched = sorted(set(run.slugs(self._kinds())) & subjects)
+        for chunk in _chunks(touched, self.CHUNK):
+            conn.execute(self.table.delete().where(self.table.c.id.in_(chunk)))
+        self._compute(conn, run, touched)
+        return None
+
+    def _kinds(self) -> tuple[str, ...]:
+        kinds = self.projection.subject_kinds
+        assert kinds is not None, f"{self.name}: rows by subject need the kinds of their subjects"
+        return kinds
+
+    def _compute(self, conn: sa.Connection, run: Run, subjects: Sequence[str]) -> None:
+        projection, ctx = self.projection, run.ctx
+        future = tuple(sorted(projection.future_types or ()))
+        basis = Basis(run.cutoff, "today", None, run.head)
+        for chunk in self._by_size(run, subjects):
+            flt = LogFilter(at_seq=run.head, subjects=tuple(chunk), until=run.cutoff, future_types=future,
+                            ordered=False)
+            events = list(run.store.read(flt))
+            state = State(projection)
+            state.apply(events, ctx)
+            visible = [e for e in events if e.event_id not in ctx.retracted
+                       and claim_status(e, run.cutoff) is not None]
+            conflicted = unsettled_events(visible, ctx.ranks)
+            rows = []
+            for row in state.rows(basis, ctx):
+                row["sources"] = len({e["document"] for e in row["evidence"]})
+                row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
+                rows.append(self.to_row(row))
+            self._insert(conn, rows)
+
+
+    def _by_size(self, run: Run, subjects: Sequence[str]) -> Iterator[Sequence[str]]:
+        """The subjects in chunks of at most CHUNK subjects and, where a subject allows, CHUNK_EVENTS events."""
+        e = tables.events.c
+        for chunk in _chunks(subjects, self.CHUNK):
+            query = (sa.select(e.stream, sa.func.count()).where(e.stream.in_(chunk), e.seq <= run.head)
+                     .group_by(e.stream))
+            with run.store.engine.connect() as conn:
+                counts: dict[str, int] = {s: int(n) for s, n in conn.execute(query)}
+            taken: list[str] = []
+            size = 0
+            for subject in chunk:
+                found = counts.get(subject, 0)
+                if taken and size + found > self.CHUNK_EVENTS:
+                    yield taken
+                    taken, size = [], 0
+                taken.append(subject)
+                size += found
+            if taken:
+                yield taken
+
+
+#: Projection name -> how its table is refreshed. A projection may register its own.
+REFRESH: dict[str, TableRefresh] = {
+    "models": BySubject("models"), "orgs": BySubject("orgs"), "metrics": PerClaim("metrics"),
+    "talent": PerClaim("talent"), "timeline": PerClaim("timeline"),
+}
+#: Events read at a time when a refresh goes through the log.
+BATCH = 5000
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+
+def _batches(run: Run, after: int) -> Iterator[list[Event]]:
+    """The events after ``after`` up to the run's head, a batch at a time (memory stays flat)."""
+    batch: list[Event] = []
+    for event in run.store.read(LogFilter(after=after, at_seq=run.head, ordered=False)):
+        batch.append(event)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None,
+            incremental: bool = False) -> int:
+    """Bring the read-model tables of ``names`` (default: all) up to the log's head, as of today.
+
+    Without ``incremental`` every row is recomputed from the log. With it (after
+    an append), a table whose checkpoint is of today, of its projection's
+    version, newer than any change of entities and followed by no correction
+    only gets the rows the new events make or change; any other table is
+    recomputed. Either way the rows are those a full recompute gives.
+    Returns the sequence number the tables reflect.
+    """
     wanted = [get(n).name for n in names] or list(REGISTRY)
     if "models" in wanted:
         # First, in its own transaction, so the models rows below come from it.
@@ -119,21 +368,110 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             # over newer ones.
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_REFRESH_LOCK})
-            head = store.head()
-            answer = queries.as_of(store, "today", projections=wanted, at_seq=head, today=today)
-            cutoff = date.fromisoformat(answer["basis"]["cutoff"])
+            # Stamped before anything is read: an entity changed while this
+            # refresh runs is newer than its checkpoint, and the next one rebuilds.
             now = datetime.now(timezone.utc)
+            head = store.head()
+            cutoff = queries._cutoff("today", today=today)
+            corrections = read_corrections(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
+            run = Run(store, head, cutoff, Context(entities=queries._entities(store), documents={},
+                                                  retracted=corrections.retracted, ranks=corrections.ranks))
+            checkpoints = tables.projection_checkpoints
+            points = {r.name: r for r in conn.execute(sa.select(checkpoints))}
+            entities_changed = _aware(store.entities_stamp()[1])
+            behind: dict[str, int] = {}
             for name in wanted:
-                table = TABLES[name]
-                conn.execute(table.delete())
-                rows = [ROWS[name](r) for r in answer["projections"][name]["rows"]]
-                if rows:
-                    conn.execute(table.insert(), rows)
-                checkpoints = tables.projection_checkpoints
+                point = points.get(name)
+                if point is None or not (incremental and REFRESH[name].incremental):
+                    continue
+                stamped = _aware(point.updated_at)
+                if (point.version == REGISTRY[name].version and point.cutoff == cutoff and int(point.seq) <= head
+                        and (entities_changed is None or (stamped is not None and entities_changed <= stamped))):
+                    behind[name] = int(point.seq)
+            if behind and _corrected(conn, min(behind.values()), head):
+                behind.clear()
+            subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            feeds: list[Feed] = []
+            for name in wanted:
+                refresher = REFRESH[name]
+                after = behind.get(name)
+                if after is None:
+                    feed = refresher.rebuild(conn, run)
+                else:
+                    feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
+                if feed is not None:
+                    feeds.append(feed)
+            if feeds:
+                # One pass over the log for every table that wants events.
+                first = min(f.after for f in feeds)
+                for batch in _batches(run, first):
+                    for feed in feeds:
+                        feed.take(batch if feed.after == first else [e for e in batch if (e.seq or 0) > feed.after])
+            for name in wanted:
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,
                                                          cutoff=cutoff, updated_at=now))
     return head
+
+
+class Follow:
+    """Per-claim tables kept current inside an ingest's own append transactions.
+
+    A per-claim row is derived from its event alone, and the ingest holds
+    its events: their rows are inserted in the transaction that appends
+    them, with the table's checkpoint, instead of being read back from the
+    log afterwards. Only a table that is current where the group starts
+    (checkpoint at the log's end, of today, of its projection's version,
+    no entity changed since) or that was never filled on an empty log is
+    followed; any other is left to the refresh after the ingest.
+    Use as ``Store.append_files(..., after_group=Follow(store))``.
+    """
+
+    def __init__(self, store: Store, *, today: date | None = None) -> None:
+        self.store = store
+        self.today = today
+        self.tables = [r for r in REFRESH.values() if isinstance(r, PerClaim)]
+
+    def __call__(self, conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
+        if conn.dialect.name == "postgresql":
+            # The refresh's lock: one writer of read-model tables at a time.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_REFRESH_LOCK})
+        now = datetime.now(timezone.utc)
+        cutoff = queries._cutoff("today", today=self.today)
+        checkpoints = tables.projection_checkpoints
+        points = {r.name: r for r in conn.execute(sa.select(checkpoints))}
+        changed = _aware(self.store.entities_stamp()[1])
+        run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store), documents={}))
+        for refresher in self.tables:
+            name, point = refresher.name, points.get(refresher.name)
+            if point is None:
+                if before != 0:
+                    continue
+                conn.execute(refresher.table.delete())
+                stamped: datetime | None = now
+            else:
+                stamped = _aware(point.updated_at)
+                if (int(point.seq) != before or point.version != REGISTRY[name].version or point.cutoff != cutoff
+                        or (changed is not None and (stamped is None or changed > stamped))):
+                    continue
+            # New events are never the target of a correction already stored.
+            refresher._add(conn, run, events)
+            conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
+            conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=after,
+                                                     cutoff=cutoff, updated_at=stamped))
+
+
+def _corrected(conn: sa.Connection, after: int, head: int) -> bool:
+    """Whether a correction was appended after ``after``: it may change any row."""
+    e = tables.events.c
+    query = sa.select(sa.func.count()).where(e.seq > after, e.seq <= head, e.type.in_(sorted(CORRECTION_TYPES)))
+    return bool(conn.execute(query).scalar_one())
+
+
+def _subjects(conn: sa.Connection, after: int, head: int) -> set[str]:
+    """The subjects of the events after ``after``."""
+    e = tables.events.c
+    return set(conn.execute(sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()).scalars())
 
 
 def status(store: Store) -> dict[str, Any]:

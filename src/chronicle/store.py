@@ -37,6 +37,10 @@ WRITE_ATTEMPTS = 6
 WRITE_BACKOFF_S = 0.05
 # Rows per executemany / IN (...) chunk: well under SQLite's bound-parameter limit.
 CHUNK = 500
+# Events an ingest appends per transaction (see Store.append_files), and the
+# SQLite page cache it appends with, in KiB.
+GROUP_EVENTS = 5000
+APPEND_CACHE_KB = 128 * 1024
 
 #: Fields compared when an event id arrives again; a difference is a refusal.
 COMPARED_FIELDS = (
@@ -45,6 +49,39 @@ COMPARED_FIELDS = (
     "quote", "quote_start", "quote_end",
 )
 DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+
+
+@contextmanager
+def _page_cache(conn: sa.Connection) -> Iterator[None]:
+    """A page cache large enough to hold what a group of appends dirties (SQLite).
+
+    SQLite's default cache (2 MB) is far smaller than the index pages a
+    group's events touch once the log has grown: it then writes pages out
+    and reads them back several times within one transaction.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: through SQLAlchemy a PRAGMA would open a transaction.
+    driver: Any = conn.connection.driver_connection
+    before = driver.execute("PRAGMA cache_size").fetchone()[0]
+    driver.execute(f"PRAGMA cache_size=-{APPEND_CACHE_KB}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA cache_size={int(before)}")
+
+
+#: See Store.append_files.
+GroupHook = Callable[[sa.Connection, int, int, list[Event]], None]
+
+
+@dataclass
+class _Tail:
+    """The end of the log as one write transaction has made it: stream versions and last (seq, hash)."""
+
+    versions: dict[str, int] = field(default_factory=dict)
+    end: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -477,17 +514,79 @@ class Store:
         """
         return self._write(lambda: self._append(events, document, expected_versions))
 
-    def append_files(self, batches: Iterable[tuple[Sequence[Event], Document]]) -> Iterator[AppendResult]:
-        """Append batches one after another, each as :meth:`append` does (its own
-        all-or-nothing transaction), over one connection.
+    def append_files(
+        self, batches: Iterable[tuple[Sequence[Event], Document]], *, group_events: int | None = None,
+        after_group: GroupHook | None = None,
+    ) -> Iterator[AppendResult]:
+        """Append batches one after another, each all or nothing as :meth:`append`
+        does, over one connection; results come in the order of the batches.
 
-        For an ingest of many files: a connection per batch costs a pool
+        For an ingest of many files. A connection per batch costs a pool
         checkout, a liveness ping and a reset, round trips that on a remote
-        PostgreSQL weigh as much as the batch itself.
+        PostgreSQL weigh as much as the batch itself. And consecutive batches
+        share a transaction until it holds ``group_events`` (default
+        ``GROUP_EVENTS``) events, each batch in a savepoint of its own (a
+        refused batch still appends nothing, and the others go on): a commit
+        writes every page the transaction dirtied, and a file's events touch
+        index pages all over the table, so a commit per small file wrote the
+        same pages over and over. A crash loses at most the open group, never
+        part of a batch.
+
+        ``after_group(conn, before, after, events)`` runs inside each group's
+        transaction once its batches are in: the log went from sequence
+        ``before`` to ``after`` by appending ``events`` (those already stored
+        are left out), so that derived tables can follow in the same commit.
         """
-        with _database_errors(self.url), self.engine.connect() as conn:
+        limit = GROUP_EVENTS if group_events is None else group_events
+        tail = _Tail()
+        with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
+            group: list[tuple[Sequence[Event], Document]] = []
+            size = 0
             for events, document in batches:
-                yield self._write(lambda: self._append_on(conn, events, document, None))
+                group.append((events, document))
+                size += len(events)
+                if size >= limit:
+                    yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
+                    group, size = [], 0
+            if group:
+                yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
+
+    def _append_group(
+        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]], tail: _Tail,
+        after_group: GroupHook | None = None,
+    ) -> list[AppendResult]:
+        results = []
+        database.write_begin(conn)
+        with conn.begin():
+            self._lock(conn)
+            # The stream versions this ingest has seen stay true while the
+            # log ends where its last group left it (nobody else appended
+            # since); inside the transaction nobody else can.
+            last = conn.execute(
+                sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+            ).first()
+            end = (last.seq, last.hash) if last is not None else (0, GENESIS)
+            if tail.end != end:
+                tail.versions.clear()
+            tail.end = end
+            appended: list[Event] = []
+            for events, document in group:
+                result = AppendResult()
+                with conn.begin_nested() as savepoint:
+                    self._put_document(conn, document, result)
+                    fresh = [] if result.refused else self._sort_out(conn, events, result, document)
+                    if result.refused:
+                        result.appended.clear()
+                        savepoint.rollback()
+                    elif fresh:
+                        self._insert(conn, fresh, {}, result, tail)
+                        if after_group is not None:
+                            ids = dict.fromkeys(result.appended, True)
+                            appended.extend(e for e in events if ids.pop(e.event_id, False))
+                results.append(result)
+            if after_group is not None and tail.end[0] > end[0]:
+                after_group(conn, end[0], tail.end[0], appended)
+        return results
 
     def _append(
         self, events: Sequence[Event], document: Document | None, expected_versions: Mapping[str, int] | None
@@ -582,11 +681,15 @@ class Store:
         return fresh
 
     def _insert(
-        self, conn: sa.Connection, rows: list[dict[str, Any]], expected: Mapping[str, int], result: AppendResult
+        self, conn: sa.Connection, rows: list[dict[str, Any]], expected: Mapping[str, int], result: AppendResult,
+        tail: _Tail | None = None,
     ) -> None:
+        tail = tail or _Tail()
         streams = sorted({r["stream"] for r in rows} | set(expected))
-        versions: dict[str, int] = {s: 0 for s in streams}
-        for chunk in _chunks(streams, CHUNK):
+        versions = tail.versions
+        unknown = [s for s in streams if s not in versions]
+        versions.update({s: 0 for s in unknown})
+        for chunk in _chunks(unknown, CHUNK):
             # Answered from the unique (stream, stream_version) index alone,
             # never from the table; one statement, compiled once and cached.
             versions.update({stream: version for stream, version in conn.execute(_STREAM_VERSIONS, {"streams": chunk})})
@@ -596,10 +699,12 @@ class Store:
                     f"stream {stream} is at version {versions[stream]}, not the expected {version}; nothing was appended",
                     "read the stream again and retry with its current version",
                 )
-        last = conn.execute(
-            sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
-        ).first()
-        seq, prev = (last.seq, last.hash) if last is not None else (0, GENESIS)
+        if tail.end is None:
+            last = conn.execute(
+                sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+            ).first()
+            tail.end = (last.seq, last.hash) if last is not None else (0, GENESIS)
+        seq, prev = tail.end
         now = _now()
         for row in rows:
             seq += 1
@@ -611,6 +716,7 @@ class Store:
             prev = row["hash"] = row_hash(prev, row)
             result.appended.append(row["event_id"])
         _insert_rows(conn, rows)
+        tail.end = (seq, prev)
         if rows:
             result.first_seq, result.last_seq = rows[0]["seq"], rows[-1]["seq"]
 

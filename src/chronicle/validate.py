@@ -241,7 +241,7 @@ def _validate_when(p: _Problems, item: Mapping[str, Any], dated: FuzzyDate, fore
     raw = item.get("when")
     line = line_of(item, "when")
     if raw is None:
-        return context_date(dated)
+        return _undated(dated)
     if isinstance(raw, str):
         raw = {"text": raw}
     if not isinstance(raw, Mapping):
@@ -254,28 +254,57 @@ def _validate_when(p: _Problems, item: Mapping[str, Any], dated: FuzzyDate, fore
     if not isinstance(text, str) or (edtf is not None and not isinstance(edtf, str)):
         p.add(line, "when", "`text` and `edtf` must be text")
         return None
+    # A corpus repeats its dates: each (text, edtf, document date, forecast)
+    # is read once, problems included (their lines are this item's own).
+    key = (text, edtf, dated, forecast)
+    found = _WHENS.get(key)
+    if found is None:
+        if len(_WHENS) > 50_000:
+            _WHENS.clear()
+        found = _WHENS[key] = _read_when(text, edtf, dated, forecast)
+    when, problem = found
+    if problem is not None:
+        field, message = problem
+        p.add(line_of(raw, field, line), f"when.{field}", message)
+    return when
+
+
+_WHENS: dict[tuple[str, str | None, FuzzyDate, bool], tuple[FuzzyDate | None, tuple[str, str] | None]] = {}
+_UNDATED: dict[FuzzyDate, FuzzyDate] = {}
+
+
+def _undated(dated: FuzzyDate) -> FuzzyDate:
+    """The date of a claim the text does not date, one object per document date."""
+    when = _UNDATED.get(dated)
+    if when is None:
+        if len(_UNDATED) > 10_000:
+            _UNDATED.clear()
+        when = _UNDATED[dated] = context_date(dated)
+    return when
+
+
+def _read_when(
+    text: str, edtf: str | None, dated: FuzzyDate, forecast: bool
+) -> tuple[FuzzyDate | None, tuple[str, str] | None]:
+    """A claim's date from its text and EDTF, or the field and message of the problem."""
     reading: FuzzyDate | None = None
     if text.strip():
         try:
             reading = parse(text, published=dated, future=forecast)
         except FuzzyDateError as exc:
             if edtf is None:
-                p.add(line_of(raw, "text", line), "when.text", exc.message + " (give `edtf` with the reading)")
-                return None
+                return None, ("text", exc.message + " (give `edtf` with the reading)")
     if edtf is None:
-        return reading if reading is not None else context_date(dated)
+        return (reading if reading is not None else _undated(dated)), None
     try:
         stated = replace(parse_edtf(edtf), text=text)
     except FuzzyDateError as exc:
-        p.add(line_of(raw, "edtf", line), "when.edtf", exc.message)
-        return None
+        return None, ("edtf", exc.message)
     if reading is not None:
         if (reading.earliest, reading.latest, reading.precision) != (stated.earliest, stated.latest, stated.precision):
-            p.add(line_of(raw, "edtf", line), "when.edtf",
-                  f"{edtf!r} disagrees with the text {text!r}, which reads as {reading.edtf!r}")
-            return None
-        return replace(stated, anchor=reading.anchor)
-    return stated
+            return None, ("edtf", f"{edtf!r} disagrees with the text {text!r}, which reads as {reading.edtf!r}")
+        return replace(stated, anchor=reading.anchor), None
+    return stated, None
 
 
 def _check_fact(name: str, value: Any, known: Mapping[str, Entity] | set[str]) -> tuple[Any, str | None]:

@@ -206,3 +206,37 @@ def test_verify_fails_naming_the_row(run: Run, corpus: Path, tmp_path: Path) -> 
     assert result.output.startswith(
         "Error: verify failed: seq 1 (test-doc:r1-release) was edited: its contents do not match its hash"
     )
+
+
+def test_validation_shared_with_a_second_process_gives_the_same_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle import ingest as ingesting
+    from chronicle.errors import ValidationError
+    from chronicle.store import open_store
+    from generated import write_corpus
+
+    folder = tmp_path / "corpus"
+    write_corpus(folder, documents=7, per_document=30, name="par")
+    answers = []
+    for parallel in (False, True):
+        monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+        monkeypatch.setattr(ingesting, "_idle_core", lambda: True)
+        store = open_store(str(tmp_path / f"{parallel}.db"))
+        report = ingesting.ingest(store, [folder]).to_dict()
+        answers.append(([e.to_dict() | {"recorded_at": None} for e in store.read()], report["files"]))
+        store.close()
+    assert answers[0] == answers[1] and len(answers[0][0]) == 7 * 30
+
+    # Problems come in file order, whichever process found them.
+    for n in (2, 5):
+        path = folder / f"par-{n:03d}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("type: model_release", "type: nonsense", 1),
+                        encoding="utf-8")
+    messages = []
+    for parallel in (False, True):
+        monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+        with pytest.raises(ValidationError) as raised:
+            ingesting.ingest(open_store(str(tmp_path / f"bad-{parallel}.db")), [folder])
+        messages.append([str(p) for p in raised.value.problems])
+    assert messages[0] == messages[1] and len(messages[0]) == 2

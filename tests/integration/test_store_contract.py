@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from builders import doc, event
 
 from chronicle.errors import ConflictError
+from chronicle.events import Document, Event
 from chronicle.fuzzydate import parse
 from chronicle.store import LogFilter, Store
 from chronicle.verify import verify
@@ -178,3 +180,37 @@ def test_context_dates_and_open_bounds_round_trip(store: Store) -> None:
     [back] = store.read()
     assert back.when == e.when
     assert (back.when.earliest, back.when.latest) == (None, date(2024, 9, 30))
+
+
+def test_batches_sharing_a_transaction_are_each_all_or_nothing(store: Store) -> None:
+    store.append([event("e1", document="doc-b")], document=doc("doc-b"))
+    batches = [
+        ([event("e1", document="doc-a"), event("e2", document="doc-a", subject="qwen")], doc("doc-a")),
+        # A stored event with other content: this batch alone appends nothing.
+        ([event("e3", document="doc-b"), event("e1", document="doc-b", when="2024-03")], doc("doc-b")),
+        # A document stored with other content: refused as well.
+        ([event("e4", document="doc-b")], doc("doc-b", title="Another title")),
+        ([event("e1", document="doc-c"), event("e5", document="doc-c")], doc("doc-c")),
+    ]
+    results = list(store.append_files(batches, group_events=1000))
+    assert [len(r.appended) for r in results] == [2, 0, 0, 2]
+    assert [bool(r.refused) for r in results] == [False, True, True, False]
+    assert (results[0].first_seq, results[3].first_seq, results[3].last_seq) == (2, 4, 5)
+    stored = list(store.read())
+    assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
+    assert [e.stream_version for e in stored if e.subject == "deepseek-r1"] == [1, 2, 3, 4]
+    assert verify(store).ok
+
+
+def test_an_append_between_groups_is_seen_by_the_next_group(store: Store) -> None:
+    def batches() -> Iterator[tuple[list[Event], Document]]:
+        yield [event("e1", document="doc-a")], doc("doc-a")
+        # Another writer appends to the same stream between two groups.
+        store.append([event("e1", document="doc-b")], document=doc("doc-b"))
+        yield [event("e1", document="doc-c"), event("e2", document="doc-c", subject="qwen")], doc("doc-c")
+
+    results = list(store.append_files(batches(), group_events=1))
+    assert [r.first_seq for r in results] == [1, 3]
+    assert [(e.seq, e.stream_version) for e in store.read(LogFilter(subjects=("deepseek-r1",)))] == [
+        (1, 1), (2, 2), (3, 3)]
+    assert verify(store).ok
