@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from chronicle import database
 from chronicle.errors import ConflictError, NotFoundError, StoreError
-from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, upcast
+from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
 from chronicle.hashchain import GENESIS, canonical_json, row_hash
 from chronicle.tables import documents as documents_t
@@ -262,41 +262,57 @@ def _moment(value: Any) -> datetime | None:
 class _Decoder:
     """Rows (in ``_READ_COLUMNS`` order) to events, as :func:`event_from_row` makes them.
 
-    A log repeats itself: most events share a handful of dates, fact
-    payloads and timestamps, so the immutable parts are built once per
-    distinct value and shared.
+    A log repeats itself: most events share a handful of dates, entity
+    lists and timestamps, so the immutable parts are built once per
+    distinct value and shared, and so are the strings that recur (subjects,
+    types, certainties, documents). Rows come from the store itself, so the
+    events are built without the constructors' keyword matching.
     """
 
     def __init__(self) -> None:
         self.dates: dict[tuple[Any, ...], FuzzyDate] = {}
         self.lists: dict[str, tuple[str, ...]] = {}
         self.moments: dict[Any, Any] = {}
+        self.strings: dict[str, str] = {}
+
+    def batch(self, rows: Iterable[Sequence[Any]]) -> list[Event]:
+        dates, lists, moments, strings = self.dates, self.lists, self.moments, self.strings
+        share = strings.setdefault
+        loads = json.loads
+        upcasters = UPCASTERS
+        out: list[Event] = []
+        append = out.append
+        for (seq, event_id, stream, stream_version, kind, version, when_text, when_edtf, earliest, latest,
+             precision, qualifier, anchor, certainty, entities, facts, document, quote, start, end,
+             recorded) in rows:
+            key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
+            when = dates.get(key)
+            if when is None:
+                when = dates[key] = FuzzyDate(
+                    text=when_text, edtf=when_edtf, earliest=_date(earliest), latest=_date(latest),
+                    precision=Precision(precision), qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
+                )
+            others = lists.get(entities)
+            if others is None:
+                others = lists[entities] = tuple(loads(entities))
+            # Facts are a fresh dict per event: callers may hold on to them.
+            payload = {} if facts == "{}" else loads(facts)
+            kind = share(kind, kind)
+            if upcasters and (kind, version) in upcasters:
+                payload, version = upcast(kind, version, payload)
+            moment = moments.get(recorded)
+            if moment is None:
+                moment = moments[recorded] = _moment(recorded)
+            document = share(document, document)
+            append(stored_event(
+                event_id, kind, share(stream, stream), when, share(certainty, certainty),
+                stored_evidence(document, quote, start, end), payload, others, version, seq, stream_version,
+                moment,
+            ))
+        return out
 
     def __call__(self, row: Sequence[Any]) -> Event:
-        (seq, event_id, stream, stream_version, kind, version, when_text, when_edtf, earliest, latest,
-         precision, qualifier, anchor, certainty, entities, facts, document, quote, start, end, recorded) = row
-        key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
-        when = self.dates.get(key)
-        if when is None:
-            when = self.dates[key] = FuzzyDate(
-                text=when_text, edtf=when_edtf, earliest=_date(earliest), latest=_date(latest),
-                precision=Precision(precision), qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
-            )
-        others = self.lists.get(entities)
-        if others is None:
-            others = self.lists[entities] = tuple(json.loads(entities))
-        # Facts are a fresh dict per event: callers may hold on to them.
-        payload = {} if facts == "{}" else json.loads(facts)
-        if (kind, version) in UPCASTERS:
-            payload, version = upcast(kind, version, payload)
-        moment = self.moments.get(recorded)
-        if moment is None:
-            moment = self.moments[recorded] = _moment(recorded)
-        return Event(
-            event_id=event_id, type=kind, subject=stream, when=when, certainty=certainty,
-            evidence=Evidence(document, quote, start, end), facts=payload, entities=others,
-            schema_version=version, seq=seq, stream_version=stream_version, recorded_at=moment,
-        )
+        return self.batch((row,))[0]
 
 
 _STREAM_VERSIONS = sa.text(
@@ -633,7 +649,7 @@ class Store:
         with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
             for rows in result.partitions():
-                yield from map(decode, rows)
+                yield from decode.batch(rows)
 
     def follow(
         self,

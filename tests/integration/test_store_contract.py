@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date
 
 import pytest
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from builders import doc, event
 
 from chronicle.errors import ConflictError
+from chronicle.events import UPCASTERS, Event
 from chronicle.fuzzydate import parse
 from chronicle.store import LogFilter, Store
 from chronicle.verify import verify
@@ -178,3 +179,28 @@ def test_context_dates_and_open_bounds_round_trip(store: Store) -> None:
     [back] = store.read()
     assert back.when == e.when
     assert (back.when.earliest, back.when.latest) == (None, date(2024, 9, 30))
+
+
+def test_a_full_read_gives_the_events_get_gives(store: Store) -> None:
+    """Reads build events from rows without the constructors; they must be the same events."""
+    store.append([
+        event("a", facts={"parameters": {"value": 7, "unit": "params", "op": "="}}, entities=("x", "y")),
+        event("b", subject="qwen-3", when="mid 2024", certainty="forecast"),
+        replace(event("c", type="other"), when=parse("../2024-09")),
+        event("d", facts={"license": "MIT"}, entities=("x", "y")),
+    ], document=doc())
+    read = list(store.read())
+    assert read == [store.get(e.event_id) for e in read]
+    assert [type(e) for e in read] == [Event] * 4
+    assert read[0].facts is not read[3].facts  # each event owns its facts
+    assert read[0].entities == read[3].entities == ("x", "y")
+    with pytest.raises(FrozenInstanceError):
+        read[0].seq = 9  # type: ignore[misc]
+
+
+def test_reads_upcast_old_payloads(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.append([event("a", facts={"license": "MIT"})], document=doc())
+    monkeypatch.setitem(UPCASTERS, ("model_release", 1), lambda facts: {**facts, "openness": "open"})
+    [back] = store.read()
+    assert (back.facts, back.schema_version) == ({"license": "MIT", "openness": "open"}, 2)
+    assert store.get(back.event_id) == back
