@@ -20,7 +20,7 @@ from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, 
 from chronicle.projections.base import claim_status
 from chronicle.projections.models import is_open
 from chronicle.projections.series import Talent
-from chronicle.store import LogFilter, Store
+from chronicle.store import LogFilter, Store, collection_paused
 
 
 @dataclass(frozen=True)
@@ -98,21 +98,23 @@ def load(
         if projections and all(k is not None for k in kinds):
             flt = replace(flt, subject_kinds=tuple(sorted(set().union(*kinds))))  # type: ignore[arg-type]
         flt = replace(flt, known_at=known_at, ordered=False)
-    events = list(store.read(flt))
-    # Corrections are few and change what every answer shows: always all of them.
-    correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
-    corrections = read_corrections(correction_events)
-    ctx = Context(
-        entities=_entities(store),
-        documents=_documents(store, {e.document for e in events} | {e.document for e in correction_events}),
-        retracted=corrections.retracted,
-        ranks=corrections.ranks,
-    )
-    states = {}
-    for projection in projections:
-        state = State(projection)
-        state.apply(events, ctx)
-        states[projection.name] = state
+    # Everything read and folded here stays alive: no use collecting meanwhile.
+    with collection_paused():
+        events = list(store.read(flt))
+        # Corrections are few and change what every answer shows: always all of them.
+        correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
+        corrections = read_corrections(correction_events)
+        ctx = Context(
+            entities=_entities(store),
+            documents=_documents(store, {e.document for e in events} | {e.document for e in correction_events}),
+            retracted=corrections.retracted,
+            ranks=corrections.ranks,
+        )
+        states = {}
+        for projection in projections:
+            state = State(projection)
+            state.apply(events, ctx)
+            states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
 
 
