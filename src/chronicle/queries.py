@@ -17,7 +17,7 @@ from chronicle.errors import ChronicleError
 from chronicle.events import CORRECTION_TYPES, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
-from chronicle.projections.base import claim_status
+from chronicle.projections.base import claim_status, ordered
 from chronicle.projections.models import is_open
 from chronicle.projections.series import Talent
 from chronicle.store import LogFilter, Store, collection_paused
@@ -111,9 +111,14 @@ def load(
             ranks=corrections.ranks,
         )
         states = {}
+        # Several projections share one pairing of events with their order keys.
+        items = ordered(events) if len(projections) > 1 else None
         for projection in projections:
             state = State(projection)
-            state.apply(events, ctx)
+            if items is None:
+                state.apply(events, ctx)
+            else:
+                state.fold(items, ctx)
             states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
 
