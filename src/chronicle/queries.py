@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from chronicle.conflicts import find_conflicts, unsettled_events
@@ -106,7 +107,7 @@ def load(
         corrections = read_corrections(correction_events)
         ctx = Context(
             entities=_entities(store),
-            documents=_documents(store, {e.document for e in events} | {e.document for e in correction_events}),
+            documents=_documents(store, set(map(_document_of, events)) | set(map(_document_of, correction_events))),
             retracted=corrections.retracted,
             ranks=corrections.ranks,
         )
@@ -121,6 +122,9 @@ def load(
                 state.fold(items, ctx)
             states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
+
+
+_document_of = attrgetter("evidence.document")
 
 
 def _entities(store: Store) -> dict[str, Entity]:
