@@ -100,7 +100,7 @@ def load(
             flt = replace(flt, subject_kinds=tuple(sorted(set().union(*kinds))))  # type: ignore[arg-type]
         flt = replace(flt, known_at=known_at, ordered=False)
     # Everything read and folded here stays alive: no use collecting meanwhile.
-    with collection_paused():
+    with collection_paused(promote=True):
         events = list(store.read(flt))
         # Corrections are few and change what every answer shows: always all of them.
         correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))

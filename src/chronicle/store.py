@@ -93,10 +93,11 @@ def _database_errors(url: str) -> Iterator[None]:
 _pause_lock = threading.Lock()
 _pause_depth = 0
 _pause_restore = False
+_pause_promote = False
 
 
 @contextmanager
-def collection_paused() -> Iterator[None]:
+def collection_paused(*, promote: bool = False) -> Iterator[None]:
     """Hold the cyclic garbage collector off while a bulk of long-lived objects is built.
 
     Decoding a log makes millions of objects that all stay alive; the
@@ -106,19 +107,32 @@ def collection_paused() -> Iterator[None]:
     meanwhile are collected once the collector runs again. Nested and
     concurrent uses share one pause, and the collector is switched back on
     only if it was on when the first of them began.
+
+    With ``promote``, what was made meanwhile is meant to live on (a loaded
+    log): when the pause ends it is handed to the oldest generation as it
+    is, instead of being traversed at once as one huge young generation
+    (a second of a 1M-event replay). ``gc.freeze()`` then ``gc.unfreeze()``
+    do exactly that; nothing stays frozen, and garbage among those objects
+    is found by the next full collection. It is skipped when something else
+    in the process keeps objects frozen.
     """
-    global _pause_depth, _pause_restore
+    global _pause_depth, _pause_restore, _pause_promote
     with _pause_lock:
         if _pause_depth == 0:
             _pause_restore = gc.isenabled()
+            _pause_promote = False
             gc.disable()
         _pause_depth += 1
+        _pause_promote = _pause_promote or promote
     try:
         yield
     finally:
         with _pause_lock:
             _pause_depth -= 1
             if _pause_depth == 0 and _pause_restore:
+                if _pause_promote and gc.get_freeze_count() == 0:
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -52,3 +53,37 @@ def test_overlapping_pauses_in_threads_end_with_the_collector_on() -> None:
     release.set()
     worker.join()
     assert gc.isenabled()
+
+
+def test_promoted_objects_go_to_the_oldest_generation_and_nothing_stays_frozen() -> None:
+    with collection_paused(promote=True):
+        kept = [[n] for n in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in kept)
+
+
+def test_garbage_made_during_a_promoted_pause_is_still_collected() -> None:
+    class Node:
+        other: object = None
+
+    with collection_paused(promote=True):
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle, unreachable once the names go
+        probe = weakref.ref(a)
+        del a, b
+    assert probe() is not None  # only a collection can free a cycle
+    gc.collect()
+    assert probe() is None
+
+
+def test_objects_frozen_by_someone_else_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collection_paused(promote=True):
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
