@@ -155,15 +155,26 @@ def _document_row(doc: Document) -> dict[str, Any]:
     }
 
 
-def _document_from_row(row: Mapping[Any, Any]) -> Document:
+def _document_from_row(row: Mapping[Any, Any], dates: dict[str, FuzzyDate] | None = None) -> Document:
+    """A stored document; ``dates`` (stored text -> date) shares the dates of many documents."""
+    dates = {} if dates is None else dates
+
+    def dated(text: str | None) -> FuzzyDate | None:
+        if not text:
+            return None
+        found = dates.get(text)
+        if found is None:
+            found = dates[text] = FuzzyDate.from_dict(_stored_json(text))
+        return found
+
     return Document(
         id=row["id"],
         title=row["title"],
         publisher=row["publisher"],
         url=row["url"],
         kind=row["kind"],
-        published=FuzzyDate.from_dict(json.loads(row["published"])) if row["published"] else None,
-        window=FuzzyDate.from_dict(json.loads(row["window"])) if row["window"] else None,
+        published=dated(row["published"]),
+        window=dated(row["window"]),
         sha256=row["sha256"],
         text_name=row["text_name"],
     )
@@ -765,15 +776,17 @@ class Store:
     def documents(self) -> list[Document]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(documents_t).order_by(documents_t.c.id)).mappings().all()
-        return [_document_from_row(r) for r in rows]
+        dates: dict[str, FuzzyDate] = {}
+        return [_document_from_row(r, dates) for r in rows]
 
     def documents_by_id(self, ids: Iterable[str]) -> dict[str, Document]:
         """The stored documents among ``ids``."""
         found: dict[str, Document] = {}
+        dates: dict[str, FuzzyDate] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(ids)):
                 for row in conn.execute(sa.select(documents_t).where(documents_t.c.id.in_(chunk))).mappings():
-                    found[row["id"]] = _document_from_row(row)
+                    found[row["id"]] = _document_from_row(row, dates)
         return found
 
     def entities_stamp(self) -> tuple[int, Any]:
