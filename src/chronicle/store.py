@@ -391,9 +391,6 @@ class _Decoder:
             ))
         return out
 
-    def __call__(self, row: Sequence[Any]) -> Event:
-        return self.batch((row,))[0]
-
 
 _STREAM_VERSIONS = sa.text(
     "SELECT stream, MAX(stream_version) FROM events WHERE stream IN :streams GROUP BY stream"
