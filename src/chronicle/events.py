@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from chronicle.fuzzydate import FuzzyDate
 
@@ -302,7 +302,7 @@ def stored_event(
     event.stream_version = stream_version
     event.recorded_at = recorded_at
     event.__class__ = Event
-    return cast(Event, event)
+    return event  # type: ignore[no-any-return]
 
 
 def stored_evidence(document: str, quote: str, start: int | None, end: int | None) -> Evidence:
@@ -313,4 +313,4 @@ def stored_evidence(document: str, quote: str, start: int | None, end: int | Non
     evidence.start = start
     evidence.end = end
     evidence.__class__ = Evidence
-    return cast(Evidence, evidence)
+    return evidence  # type: ignore[no-any-return]
