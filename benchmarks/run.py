@@ -363,8 +363,6 @@ def bench(size: str, backend: str, work: Path, repeat: int, quick: bool, log: An
     else:
         _pg_database(True, name)
         db = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    cutoffs = 5 if quick else (9 if events <= 100_000 else 5)
-    report_cutoffs = 3 if events >= 1_000_000 else cutoffs
     figures: dict[str, Any] = {"size": size, "events": events, "backend": backend}
     try:
         best: dict[str, Any] | None = None
@@ -382,18 +380,7 @@ def bench(size: str, backend: str, work: Path, repeat: int, quick: bool, log: An
             if best is None or got["events_per_s"] > best["events_per_s"]:
                 best = got
         figures["ingest"] = best
-        for label, step, opts in (
-            ("as_of_models", "as_of", {"what": "models", "cutoffs": cutoffs}),
-            ("as_of_report", "as_of", {"what": "report", "cutoffs": report_cutoffs}),
-            ("diff_models", "diff", {"cutoffs": min(cutoffs, 4)}),
-            ("replay_models", "replay", {"what": "models"}),
-            ("rebuild_all", "replay", {"what": "all"}),
-            ("log_ndjson", "log", {}),
-            ("raw_latest", "raw_latest", {"cutoffs": cutoffs}),
-            ("raw_read", "raw_read", {}),
-        ):
-            figures[label] = measured(step, db, corpus, events, **opts)
-            log(f"  {label}: {_short(figures[label])}")
+        figures.update(read_steps(db, corpus, events, quick, log))
         if backend == "sqlite":
             indexes = ["CREATE INDEX ix_doc ON events (document_id)", "CREATE INDEX ix_type ON events (type)"]
             indexes += _extra_indexes()
@@ -416,6 +403,26 @@ def bench(size: str, backend: str, work: Path, repeat: int, quick: bool, log: An
             _pg_database(False, name)
         for path in work.glob(name + "*"):
             path.unlink()
+    return figures
+
+
+def read_steps(db: str, corpus: Path, events: int, quick: bool, log: Any) -> dict[str, Any]:
+    """Every step that reads a store already holding the corpus, each in a fresh process."""
+    cutoffs = 5 if quick else (9 if events <= 100_000 else 5)
+    report_cutoffs = 3 if events >= 1_000_000 else cutoffs
+    figures: dict[str, Any] = {}
+    for label, step, opts in (
+        ("as_of_models", "as_of", {"what": "models", "cutoffs": cutoffs}),
+        ("as_of_report", "as_of", {"what": "report", "cutoffs": report_cutoffs}),
+        ("diff_models", "diff", {"cutoffs": min(cutoffs, 4)}),
+        ("replay_models", "replay", {"what": "models"}),
+        ("rebuild_all", "replay", {"what": "all"}),
+        ("log_ndjson", "log", {}),
+        ("raw_latest", "raw_latest", {"cutoffs": cutoffs}),
+        ("raw_read", "raw_read", {}),
+    ):
+        figures[label] = measured(step, db, corpus, events, **opts)
+        log(f"  {label}: {_short(figures[label])}")
     return figures
 
 
@@ -502,6 +509,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=1, help="ingest runs per size (the best is kept)")
     parser.add_argument("--out", type=Path, help="JSON file (default: results/run-<time>.json)")
+    parser.add_argument("--store", help="only the read steps, on this database URL, which must already hold "
+                        "the corpus of the one size given (e.g. a 1M store ingested once, to compare code)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -520,8 +529,18 @@ def main() -> None:
     def log(msg: str) -> None:
         print(msg, flush=True)
 
+    if args.store:
+        if len(sizes) != 1:
+            raise SystemExit("--store takes one size: the one the store was ingested from")
+        events = SIZES[sizes[0]]
+        backend = args.store.split(":", 1)[0].split("+", 1)[0]
+        log(f"{sizes[0]} events in {args.store}")
+        f = {"size": sizes[0], "events": events, "backend": backend, "store": args.store}
+        f.update(read_steps(args.store, generate(sizes[0]), events, args.quick, log))
+        f["ratios"] = ratios(f)
+        results.append(f)
     with tempfile.TemporaryDirectory(prefix="chronicle-bench-") as tmp:
-        for size in sizes:
+        for size in ([] if args.store else sizes):
             for backend in backends:
                 log(f"{size} events on {backend}")
                 f = bench(size, backend, Path(tmp), args.repeat, args.quick, log)

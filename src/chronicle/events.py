@@ -260,3 +260,57 @@ class Event:
             "schema_version": self.schema_version,
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
         }
+
+
+# -- stored rows -----------------------------------------------------------------
+#
+# The store rebuilds millions of events from rows it wrote itself. A frozen
+# dataclass's __init__ sets each field through object.__setattr__ and, with
+# keywords, matches twelve names per call (3 µs an event). The builders below
+# fill a plain class with the very same slots by ordinary attribute stores,
+# then make the object what it is by assigning its __class__ (Python allows
+# that between classes of one layout): under 0.5 µs, and the result is an
+# Event in every respect, frozen like any other. They check nothing: only for
+# values read back from the store.
+
+
+class _EventSlots:
+    __slots__ = Event.__slots__
+
+
+class _EvidenceSlots:
+    __slots__ = Evidence.__slots__
+
+
+def stored_event(
+    event_id: str, type: str, subject: str, when: FuzzyDate, certainty: str, evidence: Evidence,
+    facts: Mapping[str, Any], entities: tuple[str, ...], schema_version: int, seq: int | None,
+    stream_version: int | None, recorded_at: datetime | None,
+) -> Event:
+    """``Event(...)`` with every field given, for a stored row."""
+    event: Any = _EventSlots()
+    event.event_id = event_id
+    event.type = type
+    event.subject = subject
+    event.when = when
+    event.certainty = certainty
+    event.evidence = evidence
+    event.facts = facts
+    event.entities = entities
+    event.schema_version = schema_version
+    event.seq = seq
+    event.stream_version = stream_version
+    event.recorded_at = recorded_at
+    event.__class__ = Event
+    return event  # type: ignore[no-any-return]
+
+
+def stored_evidence(document: str, quote: str, start: int | None, end: int | None) -> Evidence:
+    """``Evidence(...)`` with every field given, for a stored row."""
+    evidence: Any = _EvidenceSlots()
+    evidence.document = document
+    evidence.quote = quote
+    evidence.start = start
+    evidence.end = end
+    evidence.__class__ = Evidence
+    return evidence  # type: ignore[no-any-return]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from chronicle.conflicts import find_conflicts, unsettled_events
@@ -17,11 +18,11 @@ from chronicle.errors import ChronicleError
 from chronicle.events import CORRECTION_TYPES, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
-from chronicle.projections.base import claim_status
+from chronicle.projections.base import claim_status, ordered
 from chronicle.projections.models import is_open
 from chronicle.projections.series import Talent
 from chronicle import modelvalues
-from chronicle.store import LogFilter, Store
+from chronicle.store import LogFilter, Store, collection_paused
 
 
 @dataclass(frozen=True)
@@ -99,22 +100,32 @@ def load(
         if projections and all(k is not None for k in kinds):
             flt = replace(flt, subject_kinds=tuple(sorted(set().union(*kinds))))  # type: ignore[arg-type]
         flt = replace(flt, known_at=known_at, ordered=False)
-    events = list(store.read(flt))
-    # Corrections are few and change what every answer shows: always all of them.
-    correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
-    corrections = read_corrections(correction_events)
-    ctx = Context(
-        entities=_entities(store),
-        documents=_documents(store, {e.document for e in events} | {e.document for e in correction_events}),
-        retracted=corrections.retracted,
-        ranks=corrections.ranks,
-    )
-    states = {}
-    for projection in projections:
-        state = State(projection)
-        state.apply(events, ctx)
-        states[projection.name] = state
+    # Everything read and folded here stays alive: no use collecting meanwhile.
+    with collection_paused(promote=True):
+        events = list(store.read(flt))
+        # Corrections are few and change what every answer shows: always all of them.
+        correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
+        corrections = read_corrections(correction_events)
+        ctx = Context(
+            entities=_entities(store),
+            documents=_documents(store, set(map(_document_of, events)) | set(map(_document_of, correction_events))),
+            retracted=corrections.retracted,
+            ranks=corrections.ranks,
+        )
+        states = {}
+        # Several projections share one pairing of events with their order keys.
+        items = ordered(events) if len(projections) > 1 else None
+        for projection in projections:
+            state = State(projection)
+            if items is None:
+                state.apply(events, ctx)
+            else:
+                state.fold(items, ctx)
+            states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
+
+
+_document_of = attrgetter("evidence.document")
 
 
 def _entities(store: Store) -> dict[str, Entity]:

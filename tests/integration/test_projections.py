@@ -11,7 +11,8 @@ from builders import doc, event
 
 from chronicle import corrections, queries
 from chronicle.events import Entity
-from chronicle.projections import REGISTRY
+from chronicle.fuzzydate import parse_cutoff
+from chronicle.projections import REGISTRY, Basis
 from chronicle.render import dumps
 from chronicle.store import Store
 
@@ -148,6 +149,18 @@ def test_rebuild_equals_incremental_in_any_arrival_order(store: Store) -> None:
             whole = queries.rebuild_rows(store, name, cutoff)
             for batches in (2, 5):
                 assert queries.rebuild_rows(store, name, cutoff, batches=batches, shuffle=rng.shuffle) == whole
+
+
+def test_states_folded_together_equal_states_folded_alone(store: Store) -> None:
+    """A load of several projections folds shared (order key, event) pairs; one alone applies events."""
+    _seed(store)
+    together = queries.load(store, list(REGISTRY.values()))
+    for name, projection in REGISTRY.items():
+        alone = queries.load(store, [projection])
+        assert together.states[name].position == alone.states[name].position
+        for cutoff in ("2025-03", "2026"):
+            basis = Basis(parse_cutoff(cutoff), cutoff, None, together.store_seq)
+            assert together.states[name].rows(basis, together.ctx) == alone.states[name].rows(basis, alone.ctx)
 
 
 def test_diff_lists_rows_added_with_their_sources(store: Store) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date
 
 import pytest
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from builders import doc, event
 
 from chronicle.errors import ConflictError
-from chronicle.events import Document, Event
+from chronicle.events import UPCASTERS, Document, Event
 from chronicle.fuzzydate import parse
 from chronicle.store import LogFilter, Store
 from chronicle.verify import verify
@@ -214,3 +214,28 @@ def test_an_append_between_groups_is_seen_by_the_next_group(store: Store) -> Non
     assert [(e.seq, e.stream_version) for e in store.read(LogFilter(subjects=("deepseek-r1",)))] == [
         (1, 1), (2, 2), (3, 3)]
     assert verify(store).ok
+
+
+def test_a_full_read_gives_the_events_get_gives(store: Store) -> None:
+    """Reads build events from rows without the constructors; they must be the same events."""
+    store.append([
+        event("a", facts={"parameters": {"value": 7, "unit": "params", "op": "="}}, entities=("x", "y")),
+        event("b", subject="qwen-3", when="mid 2024", certainty="forecast"),
+        replace(event("c", type="other"), when=parse("../2024-09")),
+        event("d", facts={"license": "MIT"}, entities=("x", "y")),
+    ], document=doc())
+    read = list(store.read())
+    assert read == [store.get(e.event_id) for e in read]
+    assert [type(e) for e in read] == [Event] * 4
+    assert read[0].facts is not read[3].facts  # each event owns its facts
+    assert read[0].entities == read[3].entities == ("x", "y")
+    with pytest.raises(FrozenInstanceError):
+        read[0].seq = 9  # type: ignore[misc]
+
+
+def test_reads_upcast_old_payloads(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.append([event("a", facts={"license": "MIT"})], document=doc())
+    monkeypatch.setitem(UPCASTERS, ("model_release", 1), lambda facts: {**facts, "openness": "open"})
+    [back] = store.read()
+    assert (back.facts, back.schema_version) == ({"license": "MIT", "openness": "open"}, 2)
+    assert store.get(back.event_id) == back

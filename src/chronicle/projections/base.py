@@ -196,6 +196,29 @@ class State:
                 position = event.seq
         self.position = position
 
+    def fold(self, items: Sequence[tuple[tuple[Any, ...], Event]], ctx: Context) -> None:
+        """Fold in events already paired with their order keys (see :func:`ordered`).
+
+        The same as :meth:`apply`; several states folding one log share the
+        pairs (and the memory they take) instead of each making its own.
+        """
+        keys_of, by_key, unsorted = self.projection.keys, self._by_key, self._unsorted
+        position = self.position
+        for item in items:
+            event = item[1]
+            keys = keys_of(event, ctx)
+            if keys:
+                for key in keys:
+                    found = by_key.get(key)
+                    if found is None:
+                        by_key[key] = [item]
+                    else:
+                        found.append(item)
+                        unsorted.add(key)
+            if event.seq is not None and event.seq > position:
+                position = event.seq
+        self.position = position
+
     def rows(self, basis: Basis, ctx: Context, include=None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
         """The projection's rows at ``basis``; ``include`` may drop events (filters)."""
         out = []
@@ -219,6 +242,21 @@ class State:
                 if row is not None:
                     out.append(row)
         return self.projection.sort_rows(out)
+
+
+def ordered(events: Iterable[Event]) -> list[tuple[tuple[Any, ...], Event]]:
+    """Each event paired with its event-time order key, as :meth:`State.apply` pairs them."""
+    # Events read from a store share their date objects; a date's sort key
+    # is worked out once (the dates live as long as this call).
+    date_keys: dict[int, tuple[Any, ...]] = {}
+    out = []
+    for event in events:
+        when = event.when
+        date_key = date_keys.get(id(when))
+        if date_key is None:
+            date_key = date_keys[id(when)] = when.sort_key()
+        out.append(((date_key, event.seq or 0, event.event_id), event))
+    return out
 
 
 def _order_of(item: tuple[tuple[Any, ...], Event]) -> tuple[Any, ...]:
