@@ -285,8 +285,9 @@ class BySubject(TableRefresh):
             conflicted = unsettled_events(visible, ctx.ranks)
             rows = []
             for row in state.rows(basis, ctx):
-                row["sources"] = len({e["document"] for e in row["evidence"]})
-                row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
+                if "sources" not in row:  # else the projection counted them itself (models)
+                    row["sources"] = len({e["document"] for e in row["evidence"]})
+                    row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
                 rows.append(self.to_row(row))
             self._insert(conn, rows)
 
@@ -312,9 +313,33 @@ class BySubject(TableRefresh):
                 yield taken
 
 
+class ModelRows(BySubject):
+    """models: every row from the models' values table, which ``refresh`` folds first.
+
+    Reading the values table costs about what recomputing a few busy models
+    from their claims does, so every row is rewritten each time; while the
+    table is not current at the refresh's head (an append landed between the
+    two), rows are computed from claims as for any subject.
+    """
+
+    def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
+        return None if self._from_values(conn, run) else super().rebuild(conn, run)
+
+    def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
+        return None if self._from_values(conn, run) else super().catch_up(conn, run, after, subjects)
+
+    def _from_values(self, conn: sa.Connection, run: Run) -> bool:
+        answer = modelvalues.rows_at(run.store, run.cutoff, run.ctx.entities)
+        if answer is None or answer.store_seq != run.head:
+            return False
+        conn.execute(self.table.delete())
+        self._insert(conn, [self.to_row(r) for r in answer.rows[0]])
+        return True
+
+
 #: Projection name -> how its table is refreshed. A projection may register its own.
 REFRESH: dict[str, TableRefresh] = {
-    "models": BySubject("models"), "orgs": BySubject("orgs"), "metrics": PerClaim("metrics"),
+    "models": ModelRows("models"), "orgs": BySubject("orgs"), "metrics": PerClaim("metrics"),
     "talent": PerClaim("talent"), "timeline": PerClaim("timeline"),
 }
 #: Events read at a time when a refresh goes through the log.

@@ -156,3 +156,25 @@ def test_undated_release_values_left_out_change_no_row(store: Store) -> None:
     for when in ("2023-06", "2023-12", "2024-03-05", "2024-03-10", "2024-03-20", "2024-04-15", "2024-05",
                  "2024-06-01", "2024-12", "2025-02"):
         assert dumps(queries.as_of(store, when, projections=("models",))) == _from_claims(store, when), when
+
+
+def test_the_models_table_is_the_same_from_values_or_from_claims(store: Store, corpus: Path) -> None:
+    from chronicle import readmodels
+
+    files = sorted(p for p in corpus.iterdir() if p.name != "entities.yaml")
+    ingest(store, [corpus / "entities.yaml", *files[:12]])
+    corrections.retract(store, next(iter(store.read(LogFilter(types=("model_release",), limit=1)))).event_id, "wrong")
+
+    def models_table() -> list[Any]:
+        with store.engine.connect() as conn:
+            return conn.execute(sa.select(tables.rm_models).order_by(tables.rm_models.c.id)).all()
+
+    from_values = models_table()
+    assert len(from_values) > 20
+    original = modelvalues.rows_at
+    modelvalues.rows_at = lambda *a, **k: None  # type: ignore[assignment]
+    try:
+        readmodels.refresh(store, ["models"])
+    finally:
+        modelvalues.rows_at = original  # type: ignore[assignment]
+    assert models_table() == from_values
