@@ -39,6 +39,7 @@ NAME = "model_values"
 # Names this fold's writers among PostgreSQL advisory locks ("chrmv").
 PG_LOCK = 0x6368726D76
 NO_START = 0  # day ordinal of an open start: before every date
+FOLD_CHUNK = 200  # models folded at a time
 T = tables.model_values
 PICKS = ("starts", "ends", "expected")
 Pick = tuple[int, str, str, str]  # (day ordinal, event id, document, quote)
@@ -167,11 +168,17 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 conn.execute(T.delete())
             elif after >= head:
                 return after
-            found = fold(store.read(LogFilter(after=after, at_seq=head, subject_kinds=("model",), ordered=False)),
-                         models)
-            if not fresh and found:
-                touched = sorted({k[0] for k in found})
-                for chunk in _chunks(touched):
+            if fresh:
+                touched = sorted(models)
+            else:
+                e = tables.events.c
+                touched = sorted(m for (m,) in conn.execute(
+                    sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
+            # A few hundred models at a time: memory stays flat however large the log.
+            for chunk in _chunks(touched, FOLD_CHUNK):
+                found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk), ordered=False)),
+                             models)
+                if not fresh and found:
                     for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                         key = (row.model, row.cell, row.value)
                         mine = found.get(key)
@@ -180,7 +187,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                             o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
                         ]
                     conn.execute(T.delete().where(T.c.model.in_(chunk)))
-            _insert(conn, shadow([_row(k, v) for k, v in sorted(found.items())]))
+                _insert(conn, shadow([_row(k, v) for k, v in sorted(found.items())]))
             cp = tables.fold_checkpoints
             conn.execute(cp.delete().where(cp.c.name == NAME))
             conn.execute(cp.insert().values(name=NAME, version=Models.version, seq=head, stamp=stamp,
