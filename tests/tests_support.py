@@ -63,3 +63,29 @@ def copy_corpus(folder: Path) -> Path:
     sha = hashlib.sha256(TEXT.encode()).hexdigest()
     (folder / "test-doc.yaml").write_text(EVENTS.format(sha=sha), encoding="utf-8")
     return folder
+
+
+GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+
+
+def benchmark_corpus(events: int, seed: int, out: Path) -> Path:
+    """A corpus from the benchmarks' generator (late archives and all), written to ``out``.
+
+    Skips the calling test when the generator is not in this tree.
+    """
+    import importlib.util
+    import sys
+
+    import pytest
+
+    if not GENERATOR.exists():
+        pytest.skip("the benchmarks' generator is not in this tree")
+    name = "chronicle_bench_generate"
+    module = sys.modules.get(name)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(name, GENERATOR)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return Path(module.generate(events, seed=seed, out=out))

@@ -8,8 +8,6 @@ exactly the rows a fold from scratch writes.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,21 +22,14 @@ from chronicle.fuzzydate import parse
 from chronicle.ingest import ingest
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store
+from tests_support import benchmark_corpus
 
-GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 CUTOFFS = ("2018", "2020-06", "2022-03", "2024-12", "2030")
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not GENERATOR.exists():
-        pytest.skip("the benchmarks' generator is not in this tree")
-    spec = importlib.util.spec_from_file_location("chronicle_bench_generate_values", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return Path(module.generate(3000, seed=5, out=tmp_path_factory.mktemp("values-corpus"))) / "events"
+    return benchmark_corpus(3000, 5, tmp_path_factory.mktemp("values-corpus")) / "events"
 
 
 def _from_claims(store: Store, when: str) -> str:

@@ -8,9 +8,7 @@ is compared, row by row, with the same table recomputed from the whole log.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +19,13 @@ from chronicle import corrections, readmodels
 from chronicle import store as stores
 from chronicle.ingest import ingest
 from chronicle.store import LogFilter, Store
+from tests_support import benchmark_corpus
 
-GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not GENERATOR.exists():
-        pytest.skip("the benchmarks' generator is not in this tree")
-    spec = importlib.util.spec_from_file_location("chronicle_bench_generate_rm", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return Path(module.generate(1500, seed=5, out=tmp_path_factory.mktemp("corpus")))
+    return benchmark_corpus(1500, 5, tmp_path_factory.mktemp("corpus"))
 
 
 def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:

@@ -9,8 +9,6 @@ question answered from a fold over every event.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,22 +19,15 @@ from chronicle import corrections, modelvalues, queries
 from chronicle.ingest import ingest
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store
+from tests_support import benchmark_corpus
 
-GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 CUTOFFS = ("2019-06", "2021-06", "2023-12", "2027")
 KNOWN_AT = (None, "2022-01")
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not GENERATOR.exists():
-        pytest.skip("the benchmarks' generator is not in this tree")
-    spec = importlib.util.spec_from_file_location("chronicle_bench_generate", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return Path(module.generate(2000, seed=11, out=tmp_path_factory.mktemp("corpus")))
+    return benchmark_corpus(2000, 11, tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture
