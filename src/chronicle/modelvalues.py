@@ -195,6 +195,24 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
             return head
 
 
+def status(store: Store, head: int) -> dict[str, Any]:
+    """Where ``model_values`` stands: its checkpoint, lag and size, and whether reads use it."""
+    entities = store.entities()
+    with store.engine.connect() as conn:
+        point = _checkpoint(conn)
+        rows = int(conn.execute(sa.select(sa.func.count()).select_from(T)).scalar_one())
+    seq = int(point.seq) if point is not None else None
+    updated = point.updated_at if point is not None else None
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=timezone.utc)
+    return {
+        "name": NAME, "table": T.name, "version": Models.version, "checkpoint_seq": seq, "lag": head - (seq or 0),
+        "rows": rows, "updated_at": updated.isoformat() if updated else None,
+        "current": point is not None and seq == head and point.version == Models.version
+        and point.stamp == _stamp(entities),
+    }
+
+
 def _insert(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Write folded rows by the driver's bulk path (COPY on PostgreSQL, executemany on SQLite).
 

@@ -500,7 +500,7 @@ def _subjects(conn: sa.Connection, after: int, head: int) -> set[str]:
 
 
 def status(store: Store) -> dict[str, Any]:
-    """Each read-model table's checkpoint, and how far it lags the log."""
+    """Each read-model table's checkpoint, and how far it lags the log; the same for the folded tables."""
     head = store.head()
     checkpoints = tables.projection_checkpoints
     with store.engine.connect() as conn:
@@ -520,4 +520,5 @@ def status(store: Store) -> dict[str, Any]:
             "updated_at": updated.isoformat() if updated else None, "rows": counts[name],
             "current": point is not None and seq == head and point.version == projection.version,
         })
-    return {"schema": "chronicle.projections-status/1", "basis": {"store_seq": head}, "projections": items}
+    return {"schema": "chronicle.projections-status/1", "basis": {"store_seq": head}, "projections": items,
+            "folds": [modelvalues.status(store, head)]}

@@ -39,6 +39,8 @@ def status(ctx: click.Context, fmt: str) -> None:
     columns = ["name", "table", "version", "checkpoint_seq", "lag", "rows", "cutoff", "updated_at"]
     click.echo(render_rows(answer["projections"], columns, "table",
                            headers={"checkpoint_seq": "checkpoint"}), nl=False)
+    folds = ["name", "table", "version", "checkpoint_seq", "lag", "rows", "current", "updated_at"]
+    click.echo(render_rows(answer["folds"], folds, "table", headers={"checkpoint_seq": "checkpoint"}), nl=False)
     click.echo(f"store head: {answer['basis']['store_seq']}")
 
 
