@@ -8,8 +8,10 @@ installed chronicle needs no ``alembic.ini``.
 
 from __future__ import annotations
 
+import operator
 import os
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -156,3 +158,47 @@ def history() -> list[dict[str, str | None]]:
          "message": (rev.doc or "").strip().splitlines()[0] if rev.doc else ""}
         for rev in script.walk_revisions()
     ]
+
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows chronicle derived itself (read models, folds) by the driver's bulk path.
+
+    The rows are plain values of our own, so a Core insert's per-row type
+    processing is only time: PostgreSQL gets a COPY, SQLite one prepared
+    executemany with dates as ISO text (what SQLAlchemy's Date stores there)
+    and booleans as 0 or 1. A column a row leaves out is NULL.
+    """
+    if not rows:
+        return
+    names = [c.name for c in table.columns]
+    if conn.dialect.name == "postgresql":
+        driver: Any = conn.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.get(n) for n in names])
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), list(rows))
+        return
+    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
+    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
+    every = operator.itemgetter(*names)
+    values = []
+    for row in rows:
+        try:
+            item: list[Any] = list(every(row))
+        except KeyError:  # a column the row leaves out is NULL
+            item = [row.get(n) for n in names]
+        for i in dates:
+            if item[i] is not None:
+                item[i] = item[i].isoformat()
+        for i in flags:
+            if item[i] is not None:
+                item[i] = int(item[i])
+        values.append(item)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()

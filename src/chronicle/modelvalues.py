@@ -33,7 +33,7 @@ from chronicle.events import CORRECTION_TYPES, Entity, Event
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import DISAGREEMENTS, RELEASE, release_when, RELEASE_TYPES, Models, Seen, cell_values, model_row
-from chronicle.store import LogFilter, Store
+from chronicle.store import LogFilter, Store, chunks
 
 NAME = "model_values"
 # Names this fold's writers among PostgreSQL advisory locks ("chrmv").
@@ -175,7 +175,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
             # A few hundred models at a time: memory stays flat however large the log.
-            for chunk in _chunks(touched, FOLD_CHUNK):
+            for chunk in chunks(touched, FOLD_CHUNK):
                 found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk), ordered=False)),
                              models)
                 if not fresh and found:
@@ -187,7 +187,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                             o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
                         ]
                     conn.execute(T.delete().where(T.c.model.in_(chunk)))
-                _insert(conn, shadow([_row(k, v) for k, v in sorted(found.items())]))
+                database.bulk_insert(conn, T, shadow([_row(k, v) for k, v in sorted(found.items())]))
             cp = tables.fold_checkpoints
             conn.execute(cp.delete().where(cp.c.name == NAME))
             conn.execute(cp.insert().values(name=NAME, version=Models.version, seq=head, stamp=stamp,
@@ -211,33 +211,6 @@ def status(store: Store, head: int) -> dict[str, Any]:
         "current": point is not None and seq == head and point.version == Models.version
         and point.stamp == _stamp(entities),
     }
-
-
-def _insert(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Write folded rows by the driver's bulk path (COPY on PostgreSQL, executemany on SQLite).
-
-    The rows are chronicle's own plain values, so a Core insert's per-row
-    processing would add only time (it did most of a rebuild on PostgreSQL).
-    """
-    if not rows:
-        return
-    names = [c.name for c in T.columns]
-    driver: Any = conn.connection.driver_connection
-    if conn.dialect.name == "postgresql":
-        with driver.cursor() as cursor, cursor.copy(f"COPY {T.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[n] for n in names])
-        return
-    if conn.dialect.name == "sqlite":
-        sql = f"INSERT INTO {T.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        driver.executemany(sql, [[int(row[n]) if n == "shadowed" else row[n] for n in names] for row in rows])
-        return
-    conn.execute(T.insert(), list(rows))
-
-
-def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 @dataclass

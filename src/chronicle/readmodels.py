@@ -12,7 +12,6 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -29,7 +28,7 @@ from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
 from chronicle.projections.base import claim_status
 from chronicle.render import cell
-from chronicle.store import LogFilter, Store
+from chronicle.store import LogFilter, Store, chunks
 
 # Names the read-model refresh among PostgreSQL advisory locks ("chrrm").
 PG_REFRESH_LOCK = 0x636872726D
@@ -161,7 +160,7 @@ class TableRefresh:
         return self.rebuild(conn, run)
 
     def _insert(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-        insert_rows(conn, self.table, rows)
+        database.bulk_insert(conn, self.table, rows)
 
 
 class PerClaim(TableRefresh):
@@ -200,43 +199,6 @@ class PerClaim(TableRefresh):
         self._insert(conn, rows)
 
 
-def insert_rows(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert read-model rows; on SQLite by one prepared executemany of plain values.
-
-    The rows come from chronicle itself, so a Core insert's per-row type
-    processing is only time: dates become ISO text (what SQLAlchemy's Date
-    stores on SQLite) and booleans 0 or 1.
-    """
-    if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), list(rows))
-        return
-    names = [c.name for c in table.columns]
-    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
-    flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
-    every = operator.itemgetter(*names)
-    values = []
-    for row in rows:
-        try:
-            item: list[Any] = list(every(row))
-        except KeyError:  # a column the row leaves out is NULL
-            item = [row.get(n) for n in names]
-        for i in dates:
-            if item[i] is not None:
-                item[i] = item[i].isoformat()
-        for i in flags:
-            if item[i] is not None:
-                item[i] = int(item[i])
-        values.append(item)
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, values)
-    finally:
-        cursor.close()
-
-
 class BySubject(TableRefresh):
     """One row per subject of some kinds, from every claim about it (models, orgs).
 
@@ -260,7 +222,7 @@ class BySubject(TableRefresh):
 
     def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
         touched = sorted(set(run.slugs(self._kinds())) & subjects)
-        for chunk in _chunks(touched, self.CHUNK):
+        for chunk in chunks(touched, self.CHUNK):
             conn.execute(self.table.delete().where(self.table.c.id.in_(chunk)))
         self._compute(conn, run, touched)
         return None
@@ -295,7 +257,7 @@ class BySubject(TableRefresh):
     def _by_size(self, run: Run, subjects: Sequence[str]) -> Iterator[Sequence[str]]:
         """The subjects in chunks of at most CHUNK subjects and, where a subject allows, CHUNK_EVENTS events."""
         e = tables.events.c
-        for chunk in _chunks(subjects, self.CHUNK):
+        for chunk in chunks(subjects, self.CHUNK):
             query = (sa.select(e.stream, sa.func.count()).where(e.stream.in_(chunk), e.seq <= run.head)
                      .group_by(e.stream))
             with run.store.engine.connect() as conn:
@@ -344,11 +306,6 @@ REFRESH: dict[str, TableRefresh] = {
 }
 #: Events read at a time when a refresh goes through the log.
 BATCH = 5000
-
-
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 

@@ -326,7 +326,7 @@ def _insert_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None
         finally:
             cursor.close()
         return
-    for chunk in _chunks(rows, 2000):  # pragma: no cover - other dialects
+    for chunk in chunks(rows, 2000):  # pragma: no cover - other dialects
         conn.execute(events_t.insert(), list(chunk))
 
 
@@ -434,7 +434,8 @@ _STREAM_VERSIONS = sa.text(
 ).bindparams(sa.bindparam("streams", expanding=True))
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of at most ``size`` (IN lists, batches)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -565,7 +566,7 @@ class Store:
             # find it missing and the second insert fails on PostgreSQL.
             self._lock(conn)
             existing: dict[str, Any] = {}
-            for chunk in _chunks(sorted(wanted)):
+            for chunk in chunks(sorted(wanted)):
                 for row in conn.execute(sa.select(entities_t).where(entities_t.c.slug.in_(chunk))).mappings():
                     existing[row["slug"]] = row
             now = _now()
@@ -586,7 +587,7 @@ class Store:
                     )
                     changed += 1
             # One executemany: an entities file of tens of thousands is common.
-            for chunk in _chunks(fresh, 2000):
+            for chunk in chunks(fresh, 2000):
                 conn.execute(entities_t.insert(), list(chunk))
         return added, changed
 
@@ -744,7 +745,7 @@ class Store:
             # Stored just now, or already stored with the same content.
             known[document.id] = document.known_from
         doc_ids = sorted({r["document_id"] for r in rows.values()} - set(known))
-        for chunk in _chunks(doc_ids):
+        for chunk in chunks(doc_ids):
             query = sa.select(documents_t.c.id, documents_t.c.known_from).where(documents_t.c.id.in_(chunk))
             known.update({r.id: r.known_from for r in conn.execute(query)})
         for row in rows.values():
@@ -755,7 +756,7 @@ class Store:
                     Refusal(row["event_id"], f"document {row['document_id']} is not in the store", ("document_id",))
                 )
         stored: dict[str, Mapping[Any, Any]] = {}
-        for chunk in _chunks(list(rows)):
+        for chunk in chunks(list(rows)):
             for found in conn.execute(sa.select(events_t).where(events_t.c.event_id.in_(chunk))).mappings():
                 stored[found["event_id"]] = found
         fresh: list[dict[str, Any]] = []
@@ -782,7 +783,7 @@ class Store:
         versions = tail.versions
         unknown = [s for s in streams if s not in versions]
         versions.update({s: 0 for s in unknown})
-        for chunk in _chunks(unknown, CHUNK):
+        for chunk in chunks(unknown, CHUNK):
             # Answered from the unique (stream, stream_version) index alone,
             # never from the table; one statement, compiled once and cached.
             versions.update({stream: version for stream, version in conn.execute(_STREAM_VERSIONS, {"streams": chunk})})
@@ -887,7 +888,7 @@ class Store:
         found: dict[str, Document] = {}
         dates: dict[str, FuzzyDate] = {}
         with self.engine.connect() as conn:
-            for chunk in _chunks(sorted(ids)):
+            for chunk in chunks(sorted(ids)):
                 for row in conn.execute(sa.select(documents_t).where(documents_t.c.id.in_(chunk))).mappings():
                     found[row["id"]] = _document_from_row(row, dates)
         return found

@@ -172,29 +172,7 @@ class State:
 
     def apply(self, events: Iterable[Event], ctx: Context) -> None:
         """Fold events in; order of arrival does not matter."""
-        keys_of, by_key, unsorted = self.projection.keys, self._by_key, self._unsorted
-        position = self.position
-        # Events read from a store share their date objects; a date's sort
-        # key is worked out once (the dates live as long as this call).
-        date_keys: dict[int, tuple[Any, ...]] = {}
-        for event in events:
-            keys = keys_of(event, ctx)
-            if keys:
-                when = event.when
-                date_key = date_keys.get(id(when))
-                if date_key is None:
-                    date_key = date_keys[id(when)] = when.sort_key()
-                item = ((date_key, event.seq or 0, event.event_id), event)
-                for key in keys:
-                    found = by_key.get(key)
-                    if found is None:
-                        by_key[key] = [item]
-                    else:
-                        found.append(item)
-                        unsorted.add(key)
-            if event.seq is not None and event.seq > position:
-                position = event.seq
-        self.position = position
+        self.fold(ordered(events), ctx)
 
     def fold(self, items: Sequence[tuple[tuple[Any, ...], Event]], ctx: Context) -> None:
         """Fold in events already paired with their order keys (see :func:`ordered`).
