@@ -1,15 +1,21 @@
-"""The models projection answered from its values table, at any cutoff.
+"""The models projection answered from tables folded incrementally, at any cutoff.
 
 ``catch_up`` folds the events appended since its checkpoint into
 ``model_values``: for each model, cell and distinct value, the earliest start
 and the earliest end of the claims that give it (and of forecasts, the
 earliest start), each with the claim behind it. Every column is a minimum,
 so the fold takes events in any order and a late-arriving event needs no
-invalidation: it lowers a minimum or it does not. ``rows_at`` then answers
-"as of X" with one scan: a value is visible once its first claim may have
-started, "happened" once its first claim has surely ended. The rows come out
-of ``models.model_row``, the rule the fold over claims uses too, so both ways
-give the same bytes (tests compare them on generated corpora).
+invalidation: it lowers a minimum or it does not.
+
+A model's row changes only on the days one of its values appears or changes
+status, so from its values ``catch_up`` also writes ``model_rows``: the row
+from each such day on (``versions``, one sweep through the days). "As of X"
+then reads, per model, the version with the latest day not after X: one
+index seek per model, however long the log. A late event recomputes the
+versions of the models it is about, nothing else. The rows come out of
+``models.model_row``, the rule the fold over claims uses too, so both ways
+give the same bytes (tests compare them on generated corpora, on the days
+rows change and the days before).
 
 Only the default basis is answered here (the whole log, known at any time).
 Models with corrections (rankings, retractions, supersessions) are derived
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from chronicle import database, tables
@@ -32,15 +39,19 @@ from chronicle.corrections import read_corrections
 from chronicle.events import CORRECTION_TYPES, Entity, Event
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
-from chronicle.projections.models import DISAGREEMENTS, RELEASE, release_when, RELEASE_TYPES, Models, Seen, cell_values, model_row
+from chronicle.projections.models import (
+    ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values, model_row, release_when,
+)
 from chronicle.store import LogFilter, Store, chunks
 
 NAME = "model_values"
+ROWS = "model_rows"  # the checkpoint of the rows' versions
 # Names this fold's writers among PostgreSQL advisory locks ("chrmv").
 PG_LOCK = 0x6368726D76
 NO_START = 0  # day ordinal of an open start: before every date
 FOLD_CHUNK = 200  # models folded at a time
 T = tables.model_values
+R = tables.model_rows
 PICKS = ("starts", "ends", "expected")
 Pick = tuple[int, str, str, str]  # (day ordinal, event id, document, quote)
 
@@ -145,28 +156,41 @@ def _picks(row: Any) -> list[Pick | None]:
     return out
 
 
-def _checkpoint(conn: sa.Connection) -> Any:
+def _checkpoint(conn: sa.Connection, name: str = NAME) -> Any:
     cp = tables.fold_checkpoints
-    return conn.execute(sa.select(cp).where(cp.c.name == NAME)).first()
+    return conn.execute(sa.select(cp).where(cp.c.name == name)).first()
 
 
 def catch_up(store: Store, *, rebuild: bool = False) -> int:
-    """Fold what the log gained since the checkpoint into ``model_values``; returns the seq it reflects."""
+    """Fold what the log gained since the checkpoint into ``model_values`` and ``model_rows``.
+
+    Returns the seq both reflect. The values of the models new events touch
+    are folded and those models' row versions recomputed; when the entities
+    change what a row says of a model (its name, org, country), every model's
+    versions are recomputed from the values table.
+    """
     entities = store.entities()
+    by_slug = {e.slug: e for e in entities}
     models = {e.slug for e in entities if e.kind == "model"}
     stamp = _stamp(entities)
+    ctx = Context(entities=by_slug, documents={})
+    rows_stamp = _context_stamp(ctx, models)
     with store.engine.connect() as conn:
         database.write_begin(conn)
         with conn.begin():
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK})
             head = store.head()
-            point = _checkpoint(conn)
+            point, rows_point = _checkpoint(conn), _checkpoint(conn, ROWS)
             fresh = rebuild or point is None or point.version != Models.version or point.stamp != stamp
             after = 0 if fresh else int(point.seq)
+            rows_fresh = (fresh or rows_point is None or rows_point.version != Models.version
+                          or rows_point.stamp != rows_stamp or int(rows_point.seq) != after)
             if fresh:
                 conn.execute(T.delete())
-            elif after >= head:
+            if rows_fresh:
+                conn.execute(R.delete())
+            if after >= head and not rows_fresh:
                 return after
             if fresh:
                 touched = sorted(models)
@@ -174,10 +198,20 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 e = tables.events.c
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
-            # A few hundred models at a time: memory stays flat however large the log.
+            # From scratch, the log is read once in storage order (reading it a few
+            # models at a time would seek all over it) and the values of every
+            # model are held (about 400 bytes a value); new events are read a few
+            # hundred models at a time, so a catch-up's memory stays flat.
+            everything = fold(store.read(LogFilter(at_seq=head, ordered=False)), models) if fresh else {}
+            by_model: dict[str, list[tuple[str, str, str]]] = {}
+            for key in everything:
+                by_model.setdefault(key[0], []).append(key)
             for chunk in chunks(touched, FOLD_CHUNK):
-                found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk), ordered=False)),
-                             models)
+                if fresh:
+                    found = {k: everything.pop(k) for m in chunk for k in by_model.get(m, ())}
+                else:
+                    found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk),
+                                                      ordered=False)), models)
                 if not fresh and found:
                     for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                         key = (row.model, row.cell, row.value)
@@ -187,30 +221,45 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                             o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
                         ]
                     conn.execute(T.delete().where(T.c.model.in_(chunk)))
-                database.bulk_insert(conn, T, shadow([_row(k, v) for k, v in sorted(found.items())]))
+                rows = shadow([_row(k, v) for k, v in sorted(found.items())])
+                database.bulk_insert(conn, T, rows)
+                _write_versions(conn, chunk, rows, ctx)
+            if rows_fresh and not fresh:
+                # The entities changed what rows say (or the rows are new): every model, from its values.
+                for chunk in chunks(sorted(set(models) - set(touched)), FOLD_CHUNK):
+                    _write_versions(conn, chunk, conn.execute(sa.select(T).where(T.c.model.in_(chunk))).all(), ctx)
             cp = tables.fold_checkpoints
-            conn.execute(cp.delete().where(cp.c.name == NAME))
-            conn.execute(cp.insert().values(name=NAME, version=Models.version, seq=head, stamp=stamp,
-                                            updated_at=datetime.now(timezone.utc)))
+            now = datetime.now(timezone.utc)
+            conn.execute(cp.delete().where(cp.c.name.in_([NAME, ROWS])))
+            conn.execute(cp.insert(), [
+                {"name": NAME, "version": Models.version, "seq": head, "stamp": stamp, "updated_at": now},
+                {"name": ROWS, "version": Models.version, "seq": head, "stamp": rows_stamp, "updated_at": now},
+            ])
             return head
 
 
-def status(store: Store, head: int) -> dict[str, Any]:
-    """Where ``model_values`` stands: its checkpoint, lag and size, and whether reads use it."""
-    entities = store.entities()
+def status(store: Store, head: int) -> list[dict[str, Any]]:
+    """Where ``model_values`` and ``model_rows`` stand: checkpoint, lag and size, and whether reads use them."""
+    by_slug = {e.slug: e for e in store.entities()}
+    stamps = {NAME: _stamp(by_slug.values()),
+              ROWS: _context_stamp(Context(entities=by_slug, documents={}),
+                                   (s for s, e in by_slug.items() if e.kind == "model"))}
+    out = []
     with store.engine.connect() as conn:
-        point = _checkpoint(conn)
-        rows = int(conn.execute(sa.select(sa.func.count()).select_from(T)).scalar_one())
-    seq = int(point.seq) if point is not None else None
-    updated = point.updated_at if point is not None else None
-    if updated is not None and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=timezone.utc)
-    return {
-        "name": NAME, "table": T.name, "version": Models.version, "checkpoint_seq": seq, "lag": head - (seq or 0),
-        "rows": rows, "updated_at": updated.isoformat() if updated else None,
-        "current": point is not None and seq == head and point.version == Models.version
-        and point.stamp == _stamp(entities),
-    }
+        for name, table in ((NAME, T), (ROWS, R)):
+            point = _checkpoint(conn, name)
+            rows = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+            seq = int(point.seq) if point is not None else None
+            updated = point.updated_at if point is not None else None
+            if updated is not None and updated.tzinfo is None:
+                updated = updated.replace(tzinfo=timezone.utc)
+            out.append({
+                "name": name, "table": table.name, "version": Models.version, "checkpoint_seq": seq,
+                "lag": head - (seq or 0), "rows": rows, "updated_at": updated.isoformat() if updated else None,
+                "current": point is not None and seq == head and point.version == Models.version
+                and point.stamp == stamps[name],
+            })
+    return out
 
 
 @dataclass
@@ -222,20 +271,157 @@ class Answer:
     corrections: list[Event]
 
 
-def _status_sql(x: int) -> Any:
-    c = T.c
-    return sa.case((c.ends <= x, HAPPENED), (c.starts <= x, POSSIBLY), (c.expected <= x, EXPECTED), else_=None)
+# -- rows ------------------------------------------------------------------------------
+#
+# A model's row at cutoff x depends on x only through which of its values'
+# start, end and forecast days are <= x. Between two such days the row is the
+# same, so ``model_rows`` keeps one version per model and day its row changes,
+# and an as-of reads, per model, the version with the greatest ``since`` <= x:
+# one index seek, the cost of "the latest event per subject". A late event
+# recomputes only its models' versions.
+
+#: One value as the sweep reads it: cell, key, start, end, forecast start, and
+#: the claim behind each of the three (event id, document, quote).
+Item = tuple[str, str, "int | None", "int | None", "int | None", Any, Any, Any]
+LISTING_CELLS = tuple(sorted(LISTING))
 
 
-def _pick_sql(x: int, field: str) -> Any:
-    c = T.c
-    return sa.case((c.ends <= x, c[f"ends_{field}"]), (c.starts <= x, c[f"starts_{field}"]),
-                   else_=c[f"expected_{field}"])
+def _item(cell: str, key: str, picks: Sequence[Pick | None]) -> Item:
+    days = [None if p is None else p[0] for p in picks]
+    evidence = [None if p is None else p[1:] for p in picks]
+    return (cell, key, days[0], days[1], days[2], evidence[0], evidence[1], evidence[2])
 
 
-def _visible_sql(x: int) -> Any:
-    c = T.c
-    return sa.or_(c.starts <= x, c.expected <= x)
+def _seen_at(item: Item, x: int) -> Seen | None:
+    _, key, starts, ends, expected, ev_starts, ev_ends, ev_expected = item
+    since = min(d for d in (starts, expected) if d is not None) if starts is not None or expected is not None else 0
+    if ends is not None and ends <= x:
+        return Seen(key, HAPPENED, ev_ends, since)
+    if starts is not None and starts <= x:
+        return Seen(key, POSSIBLY, ev_starts, since)
+    if expected is not None and expected <= x:
+        return Seen(key, EXPECTED, ev_expected, since)
+    return None
+
+
+def versions(model: str, items: Sequence[Item], has_release: bool, ctx: Context) -> list[tuple[int, str | None]]:
+    """The model's row from each day it changes on: (day ordinal, the row as JSON or None).
+
+    ``items`` are the model's values that can show (not shadowed). The sweep
+    goes through the days on which a value appears or its status changes,
+    keeps each cell's visible values, and builds the row with ``model_row``
+    where something a row shows changed: any value of a shown cell, a value
+    of a listing cell that is among its newest, whether sources disagree.
+    """
+    on: dict[int, list[int]] = {}
+    for i, item in enumerate(items):
+        for day in {item[2], item[3], item[4]}:
+            if day is not None:
+                on.setdefault(day, []).append(i)
+    cells: dict[str, dict[str, Seen]] = {}
+    listed: dict[str, list[str]] = {name: [] for name in LISTING_CELLS}  # visible keys, oldest first
+    documents: dict[str, dict[str, int]] = {name: {} for name in DISAGREEMENTS}
+    out: list[tuple[int, str | None]] = []
+    last: str | None = None
+    disagree = False
+    memo: dict[Any, Any] = {}
+    exact = any("NaN" in item[1] or "Infinity" in item[1] for item in items)
+    for day in sorted(on):
+        changed = False
+        for i in sorted(on[day], key=lambda i: (items[i][0], items[i][1])):
+            item = items[i]
+            cell, key = item[0], item[1]
+            now = _seen_at(item, day)
+            if now is None:
+                continue
+            values = cells.setdefault(cell, {})
+            before = values.get(key)
+            if before is not None and before[1:3] == now[1:3]:
+                continue
+            values[key] = now
+            if cell in documents:
+                counts = documents[cell]
+                if before is not None:
+                    counts[before.evidence[1]] -= 1
+                    if not counts[before.evidence[1]]:
+                        del counts[before.evidence[1]]
+                counts[now.evidence[1]] = counts.get(now.evidence[1], 0) + 1
+            elif cell == ANY:
+                changed = changed or not cells.get(RELEASE)  # the row's basis only while no release shows
+            elif cell in listed:
+                order = listed[cell]
+                if before is None:
+                    order.append(key)  # values appear on their ``since`` day, in key order on a tie
+                    changed = True
+                elif key in order[-LISTED:]:
+                    changed = True
+            else:
+                changed = True
+        flag = any(len(cells.get(name, ())) > 1 and len(documents[name]) > 1 for name in DISAGREEMENTS)
+        if flag != disagree:
+            disagree, changed = flag, True
+        if not changed:
+            continue
+        shown = {name: sorted(values.values()) for name, values in cells.items()
+                 if name not in listed and name not in documents}
+        totals = {}
+        for name, order in listed.items():
+            if order:
+                shown[name] = sorted(cells[name][k] for k in order[-LISTED:])
+                totals[name] = len(order)
+        row = model_row(model, shown, has_release, ctx, disagree=disagree, totals=totals, memo=memo)
+        body = None if row is None else _body(row, exact)
+        if body != last or not out:
+            out.append((day, body))
+            last = body
+    return out
+
+
+def _body(row: dict[str, Any], exact: bool) -> str:
+    """A row as JSON text. orjson writes it several times faster than ``json``
+    (a rebuild writes tens of thousands); ``json`` where orjson would not give
+    the value back (NaN and infinities it writes as null, integers past 64 bits
+    it refuses)."""
+    if not exact:
+        try:
+            return orjson.dumps(row).decode()
+        except TypeError:
+            pass
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _context_stamp(ctx: Context, models: Iterable[str]) -> str:
+    """What a row takes from the entities besides its values: names, orgs, countries, families."""
+    parts = []
+    for m in sorted(models):
+        org = ctx.org_of(m)
+        entity = ctx.entities.get(m)
+        parts.append("\x1e".join(map(str, (m, ctx.name_of(m), org, ctx.name_of(org) if org else None,
+                                            ctx.country_of(m), entity.family if entity else None))))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _write_versions(conn: sa.Connection, models: Sequence[str], rows: Iterable[Any], ctx: Context) -> None:
+    """Recompute the versions of ``models`` from their values (dicts or table rows)."""
+    by_model: dict[str, tuple[list[Item], list[bool]]] = {m: ([], [False]) for m in models}
+    for row in rows:
+        m: Mapping[str, Any] = row if isinstance(row, dict) else row._mapping
+        items, released = by_model[m["model"]]
+        if m["cell"] == RELEASE:
+            released[0] = True
+        if not m["shadowed"]:
+            picks: list[Pick | None] = [
+                None if m[n] is None else (int(m[n]), m[f"{n}_event"], m[f"{n}_document"], m[f"{n}_quote"])
+                for n in PICKS
+            ]
+            items.append(_item(m["cell"], m["value"], picks))
+    out = []
+    for model in models:
+        items, released = by_model[model]
+        out.append({"model": model, "since": -1, "body": None})
+        out += [{"model": model, "since": day, "body": body} for day, body in versions(model, items, released[0], ctx)]
+    conn.execute(R.delete().where(R.c.model.in_(list(models))))
+    database.bulk_insert(conn, R, out)
 
 
 def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_seq: int | None = None) -> Answer | None:
@@ -243,113 +429,67 @@ def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_se
     return rows_between(store, [cutoff], entities, at_seq=at_seq, unchanged=True)
 
 
-#: A model's release dates at a cutoff, reduced to what its row shows: the date
-#: that pins the release down best, the dates that do not overlap it, and the
-#: strongest date (first by value) whose claim the row cites. Ties by value
-#: compare as code points, as Python does.
-_RELEASES = """
-WITH vis AS (
-  SELECT model, value, lo, hi, rank,
-         CASE WHEN ends <= :x THEN 3 WHEN starts <= :x THEN 2 ELSE 1 END AS strength,
-         CASE WHEN ends <= :x THEN ends_event WHEN starts <= :x THEN starts_event ELSE expected_event END AS ev,
-         CASE WHEN ends <= :x THEN ends_document WHEN starts <= :x THEN starts_document
-              ELSE expected_document END AS doc,
-         CASE WHEN ends <= :x THEN ends_quote WHEN starts <= :x THEN starts_quote ELSE expected_quote END AS quote
-  FROM model_values WHERE cell = 'release' AND NOT shadowed AND (starts <= :x OR expected <= :x)
-), ranked AS (
-  SELECT vis.*,
-         ROW_NUMBER() OVER (PARTITION BY model
-                            ORDER BY CASE WHEN hi IS NULL THEN 1 ELSE 0 END, hi, rank, value {collate}) AS by_date,
-         ROW_NUMBER() OVER (PARTITION BY model ORDER BY strength DESC, value {collate}) AS by_strength
-  FROM vis
-), best AS (SELECT model, lo, hi FROM ranked WHERE by_date = 1)
-SELECT r.model, r.value, r.strength, r.ev, r.doc, r.quote
-FROM ranked r JOIN best b ON r.model = b.model
-WHERE r.by_date = 1 OR r.by_strength = 1
-   OR (r.hi IS NOT NULL AND b.lo IS NOT NULL AND r.hi < b.lo)
-   OR (b.hi IS NOT NULL AND r.lo IS NOT NULL AND b.hi < r.lo)
+#: Per model, its version at the cutoff: the greatest ``since`` <= :x (the
+#: model's ``since`` = -1 row when none, which has no body).
+_AT = """
+SELECT h.model, v.since, v.body FROM model_rows h
+JOIN model_rows v ON v.model = h.model
+ AND v.since = (SELECT max(w.since) FROM model_rows w WHERE w.model = h.model AND w.since <= :x)
+WHERE h.since = -1
 """
-STRENGTH = {3: HAPPENED, 2: POSSIBLY, 1: EXPECTED}
+
+
+def _stamps(store: Store, entities: Mapping[str, Entity]) -> tuple[str, str]:
+    """The stamps of the values and of the rows for these entities, kept on the store between answers."""
+    cached = store.cache.get("modelvalues-stamps")
+    if cached is not None and cached[0] == entities:
+        return cached[1]  # type: ignore[no-any-return]
+    ctx = Context(entities=entities, documents={})
+    stamps = (_stamp(entities.values()), _context_stamp(ctx, (s for s, e in entities.items() if e.kind == "model")))
+    store.cache["modelvalues-stamps"] = (dict(entities), stamps)
+    return stamps
 
 
 def rows_between(
     store: Store, cutoffs: Sequence[date], entities: Mapping[str, Entity], *, at_seq: int | None = None,
     unchanged: bool = False,
 ) -> Answer | None:
-    """The models rows at each cutoff, or None when the table is not current.
+    """The models rows at each cutoff, or None when the tables are not current.
 
-    One scan gives every cutoff's values of the plain cells; release dates
-    are reduced in SQL to what a row shows (see ``_RELEASES``), which gives
-    ``model_row`` the same row as all of them would. With
-    ``unchanged=False`` a model whose cells have the same values with the
-    same statuses at every cutoff is left out of every answer: its rows could
-    differ only in the claims they cite, which a diff does not compare.
+    Each model's row is its version at the cutoff in ``model_rows``. With
+    ``unchanged=False`` a model with the same version at every cutoff is left
+    out of every answer (a diff has nothing to say of it).
     """
     xs = [c.toordinal() for c in cutoffs]
-    c = T.c
-    columns = [c.model, c.cell, c.value]
-    for x in xs:
-        columns += [_status_sql(x), _pick_sql(x, "event"), _pick_sql(x, "document"), _pick_sql(x, "quote")]
-    plain = sorted({*DISAGREEMENTS, RELEASE})
-    query = sa.select(*columns).where(sa.or_(*map(_visible_sql, xs)), c.cell.notin_(plain))
+    values_stamp, rows_stamp = _stamps(store, entities)
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        releases = sa.text(_RELEASES.format(collate='COLLATE "C"' if conn.dialect.name == "postgresql" else ""))
         with conn.begin():
-            point = _checkpoint(conn)
+            point, rows_point = _checkpoint(conn), _checkpoint(conn, ROWS)
             head = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(tables.events.c.seq), 0))).scalar_one())
             if (point is None or point.version != Models.version or int(point.seq) != head
-                    or (at_seq is not None and at_seq != head) or point.stamp != _stamp(entities.values())):
+                    or (at_seq is not None and at_seq != head) or point.stamp != values_stamp
+                    or rows_point is None or rows_point.version != Models.version or int(rows_point.seq) != head
+                    or rows_point.stamp != rows_stamp):
                 return None
-            released = {r[0] for r in conn.execute(sa.select(c.model).where(c.cell == RELEASE).distinct())}
-            found = conn.execute(query).all()
-            dated = [conn.execute(releases, {"x": x}).all() for x in xs]
-            # Values kept only to tell whether sources disagree: counted in SQL, not fetched.
-            disagree = [{r[0] for r in conn.execute(
-                sa.select(c.model).where(_visible_sql(x), c.cell.in_(sorted(DISAGREEMENTS)))
-                .group_by(c.model, c.cell).having(sa.func.count() > 1)
-                .having(sa.func.count(sa.distinct(_pick_sql(x, "document"))) > 1))} for x in xs]
+            found = [conn.execute(sa.text(_AT), {"x": x}).all() for x in xs]
     corrections = list(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
-    seen = read_corrections(corrections)
-    ctx = Context(entities=entities, documents={}, retracted=seen.retracted, ranks=seen.ranks)
     irregular = {e.subject for e in corrections}
-    # model -> per cutoff: cell -> values
-    by_model: dict[str, list[dict[str, list[Seen]]]] = {}
-    ats = [(i, 3 + 4 * i) for i in range(len(xs))]
-    for r in found:
-        per_cutoff = by_model.get(r[0])
-        if per_cutoff is None:
-            per_cutoff = by_model[r[0]] = [{} for _ in xs]
-        for i, at in ats:
-            status = r[at]
-            if status is not None:
-                cells = per_cutoff[i]
-                values = cells.get(r[1])
-                if values is None:
-                    values = cells[r[1]] = []
-                values.append(Seen(r[2], status, (r[at + 1], r[at + 2], r[at + 3])))
-    for i, rows in enumerate(dated):
-        for model, value, strength, event, document, quote in rows:
-            by_model.setdefault(model, [{} for _ in xs])[i].setdefault(RELEASE, []).append(
-                Seen(value, STRENGTH[strength], (event, document, quote)))
-    answers: list[list[dict[str, Any]]] = [[] for _ in xs]
-    for model, per_cutoff in by_model.items():
-        if model in irregular:
-            continue
-        for cells in per_cutoff:
-            for values in cells.values():
-                values.sort()
-        flags = [model in d for d in disagree]
-        if not unchanged and _same_columns(per_cutoff):
-            continue  # the same values and statuses at every cutoff: the same columns and status
-        for i, cells in enumerate(per_cutoff):
-            made = model_row(model, cells, model in released, ctx, disagree=flags[i])
-            if made is not None:
-                answers[i].append(made)
+    same: set[str] = set()
+    if not unchanged:
+        since: dict[str, set[int]] = {}
+        for rows in found:
+            for model, day, _ in rows:
+                since.setdefault(model, set()).add(day)
+        same = {m for m, days in since.items() if len(days) == 1}
+    answers = [[json.loads(body) for model, _, body in rows if body is not None and model not in irregular
+                and model not in same] for rows in found]
     projection = Models()
     if any(e.kind == "model" for s in irregular if (e := entities.get(s)) is not None):
         # Corrected models: from their claims, as at any other basis.
+        seen = read_corrections(corrections)
+        ctx = Context(entities=entities, documents={}, retracted=seen.retracted, ranks=seen.ranks)
         flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=max(cutoffs),
                         future_types=tuple(sorted(RELEASE_TYPES)), ordered=False)
         state = State(projection)
@@ -357,12 +497,3 @@ def rows_between(
         for i, cutoff in enumerate(cutoffs):
             answers[i] += state.rows(Basis(cutoff, "", None, head), ctx)
     return Answer(head, [projection.sort_rows(rows) for rows in answers], corrections)
-
-
-def _same_columns(per_cutoff: Sequence[Mapping[str, Sequence[Seen]]]) -> bool:
-    """Whether a model's cells give the same values with the same statuses at every cutoff."""
-    def columns(cells: Mapping[str, Sequence[Seen]]) -> dict[str, list[tuple[str, str]]]:
-        return {name: [(v.key, v.status) for v in values] for name, values in cells.items()}
-
-    first = columns(per_cutoff[0])
-    return all(columns(cells) == first for cells in per_cutoff[1:])

@@ -478,4 +478,4 @@ def status(store: Store) -> dict[str, Any]:
             "current": point is not None and seq == head and point.version == projection.version,
         })
     return {"schema": "chronicle.projections-status/1", "basis": {"store_seq": head}, "projections": items,
-            "folds": [modelvalues.status(store, head)]}
+            "folds": modelvalues.status(store, head)}

@@ -252,6 +252,18 @@ model_values = sa.Table(
     *_pick_columns("expected"),  # forecasts: the earliest start (expected from then)
 )
 
+#: The models rows, one version per model and stretch of event time: the row a
+#: cutoff on or after ``since`` (a day ordinal) sees, until the model's next
+#: version. ``since`` = -1 with no body lists every model (see modelvalues).
+model_rows = sa.Table(
+    "model_rows",
+    metadata,
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("since", sa.Integer, primary_key=True),
+    sa.Column("body", sa.Text),  # the row as JSON; NULL: no row from then on
+    sa.Index("ix_model_rows_since", "since", "model"),
+)
+
 #: Where derived tables that fold the log incrementally stand.
 fold_checkpoints = sa.Table(
     "fold_checkpoints",

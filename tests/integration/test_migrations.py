@@ -84,7 +84,21 @@ def _seed_0004(conn: sa.Connection) -> int:
     return seeded
 
 
-SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004}
+def _seed_0005(conn: sa.Connection) -> int:
+    """The 0004 rows plus a model's row versions and their checkpoint (derived state, refolded when stale)."""
+    seeded = _seed_0004(conn)
+    tables = sa.MetaData()
+    rows = sa.Table("model_rows", tables, autoload_with=conn)
+    checkpoints = sa.Table("fold_checkpoints", tables, autoload_with=conn)
+    conn.execute(rows.insert(), [{"model": "qwen", "since": -1, "body": None},
+                                 {"model": "qwen", "since": 0, "body": '{"id":"qwen"}'}])
+    conn.execute(checkpoints.insert().values(name="model_rows", version=4, seq=seeded, stamp="",
+                                             updated_at=datetime(2026, 1, 21, tzinfo=timezone.utc)))
+    return seeded
+
+
+SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004,
+                              "0005": _seed_0005}
 
 
 def _revisions() -> list[str]:

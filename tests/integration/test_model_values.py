@@ -8,6 +8,7 @@ exactly the rows a fold from scratch writes.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,19 @@ def _table(store: Store) -> list[Any]:
             tables.model_values.c.model, tables.model_values.c.cell, tables.model_values.c.value)).all()]
 
 
+def _versions(store: Store) -> list[Any]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(tables.model_rows).order_by(
+            tables.model_rows.c.model, tables.model_rows.c.since)).all()]
+
+
+def _change_days(store: Store, n: int) -> list[str]:
+    """Days on which some model's row changes, and the day before each, spread over the table."""
+    days = sorted({since for _, since, _ in _versions(store) if since > 0})
+    picked = days[:: max(1, len(days) // n)]
+    return sorted({date.fromordinal(d + k).isoformat() for d in picked for k in (-1, 0)})
+
+
 def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(modelvalues, "FOLD_CHUNK", 7)  # many chunks of models per fold
     files = sorted(p for p in corpus.iterdir() if p.name != "entities.yaml")
@@ -66,14 +80,19 @@ def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, m
             assert answer is not None, "the values table should be current after an ingest"
             used += len(answer.rows[0])
             assert dumps(queries.as_of(store, when, projections=("models",))) == _from_claims(store, when), when
+        # The rows change only on the days the versions start: on them and on the day before, the same bytes.
+        for when in _change_days(store, 12):
+            assert dumps(queries.as_of(store, when, projections=("models",))) == _from_claims(store, when), when
         for a, b in [*zip(CUTOFFS, CUTOFFS[1:]), ("2024-12", "2020-06"), ("2022-03", "2022-03")]:
             for names in (("models",), ("models", "orgs")):
                 assert dumps(queries.diff(store, a, b, projections=names)) == _diff_from_claims(store, a, b, names)
     assert used > 100  # the comparisons covered real rows
-    incremental = _table(store)
+    incremental, versions = _table(store), _versions(store)
     assert any(row.shadowed for row in incremental)  # undated release values were left out of the reads
+    assert len(versions) > 2 * len({v[0] for v in versions})  # rows that change over event time
     modelvalues.catch_up(store, rebuild=True)
     assert _table(store) == incremental
+    assert _versions(store) == versions
 
 
 def _diff_from_claims(store: Store, a: str, b: str, names: tuple[str, ...]) -> str:
@@ -170,3 +189,53 @@ def test_the_models_table_is_the_same_from_values_or_from_claims(store: Store, c
     finally:
         modelvalues.rows_at = original  # type: ignore[assignment]
     assert models_table() == from_values
+
+
+def _claim(local: str, subject: str, when: str, type: str = "benchmark_claim", **facts: Any) -> Event:
+    return Event(event_id=f"doc-x:{local}", type=type, subject=subject, when=parse(when), certainty="reported",
+                 evidence=Evidence("doc-x", f"quote {local}"), facts=facts)
+
+
+@pytest.mark.parametrize("table", [True, False], ids=["values-table", "claims"])
+def test_the_benchmarks_cell_lists_the_newest_five_and_counts_all(store: Store, table: bool) -> None:
+    store.put_entities([Entity(slug="m1", kind="model", name="M1")])
+    months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-06", "2024-07"]
+    names = ["MMLU", "GSM8K", "HumanEval", "MATH", "ARC", "HellaSwag", "BBH", "GPQA"]
+    store.append([_claim(f"b{n}", "m1", when, benchmark=name) for n, (when, name) in enumerate(zip(months, names))],
+                 document=doc("doc-x"))
+    modelvalues.catch_up(store)
+
+    def cell(when: str) -> dict[str, Any]:
+        answer = queries.as_of(store, when, projections=("models",)) if table else None
+        text = dumps(answer) if answer is not None else _from_claims(store, when)
+        if table:
+            assert text == _from_claims(store, when)
+        rows = json.loads(text)["projections"]["models"]["rows"]
+        return rows[0]["cells"]["benchmarks"]  # type: ignore[no-any-return]
+
+    # Three visible: all of them, in value order.
+    early = cell("2024-03")
+    assert early["value"] == ["on GSM8K", "on HumanEval", "on MMLU"] and early["total"] == 3
+    # Eight visible: the five first claimed last; of the two on 2024-06, both are among them.
+    late = cell("2024-12")
+    assert late["value"] == ["on ARC", "on BBH", "on GPQA", "on HellaSwag", "on MATH"]
+    assert late["total"] == 8
+    assert [e["event"] for e in late["evidence"]] == ["doc-x:b3", "doc-x:b4", "doc-x:b5", "doc-x:b6", "doc-x:b7"]
+    # Mid-June: six visible; the oldest of the two dropped out is MMLU (January).
+    assert cell("2024-06")["value"] == ["on ARC", "on BBH", "on HellaSwag", "on HumanEval", "on MATH"]
+
+
+def test_a_renamed_model_changes_its_rows_not_its_values(store: Store) -> None:
+    store.put_entities([Entity(slug="m1", kind="model", name="M1", org="o1"),
+                        Entity(slug="o1", kind="org", name="Org One")])
+    store.append([_claim("r", "m1", "2024-03", type="model_release", openness="open-weight")], document=doc("doc-x"))
+    modelvalues.catch_up(store)
+    values = _table(store)
+    store.put_entities([Entity(slug="o1", kind="org", name="Org Renamed")])
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is None  # the rows are stale
+    modelvalues.catch_up(store)
+    assert modelvalues.rows_at(store, date(2025, 1, 1), queries._entities(store)) is not None
+    row = queries.as_of(store, "2025", projections=("models",))["projections"]["models"]["rows"][0]
+    assert row["org_name"] == "Org Renamed"
+    assert _table(store) == values
+    assert dumps(queries.as_of(store, "2025", projections=("models",))) == _from_claims(store, "2025")

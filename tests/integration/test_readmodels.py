@@ -91,8 +91,9 @@ def test_projections_commands(tmp_path: Path) -> None:
     assert runner.invoke(main, ["--db", db, "ingest", *map(str, FIRST)]).exit_code == 0
     out = runner.invoke(main, ["--db", db, "projections", "status"]).output
     assert "rm_models" in out and "store head" in out
-    # The models' values table is folded by the ingest and current.
-    [fold] = json.loads(runner.invoke(main, ["--db", db, "projections", "status", "--format", "json"]).output)["folds"]
-    assert (fold["name"], fold["lag"], fold["current"]) == ("model_values", 0, True) and fold["rows"] > 0
+    # The models' values table and their rows' versions are folded by the ingest and current.
+    folds = json.loads(runner.invoke(main, ["--db", db, "projections", "status", "--format", "json"]).output)["folds"]
+    assert [(f["name"], f["lag"], f["current"]) for f in folds] == [("model_values", 0, True), ("model_rows", 0, True)]
+    assert all(f["rows"] > 0 for f in folds)
     result = runner.invoke(main, ["--db", db, "projections", "rebuild", "talent"])
     assert result.exit_code == 0 and result.output.startswith("rebuilt rm_talent at sequence")

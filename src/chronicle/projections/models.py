@@ -31,6 +31,9 @@ OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
 #: The cell of every claim (value None): the row's status when no release is visible.
 ANY = "*"
 RELEASE = "release"
+#: A listing cell (benchmarks) shows its newest values only, and counts them all: a
+#: busy model gathers benchmark claims without end, and a row stays a row.
+LISTED = 5
 
 
 def _openness(event: Event) -> str | None:
@@ -68,6 +71,9 @@ VALUES: dict[str, Callable[[Event], Any]] = {
 }
 
 
+#: Cells that list their values (the newest ``LISTED`` of them) rather than show one.
+LISTING = frozenset({"benchmarks"})
+
 #: Values kept only to tell whether sources disagree (what a model matched is one
 #: claim per source; the benchmarks cell lists every such claim side by side).
 DISAGREEMENTS: dict[str, Callable[[Event], Any]] = {
@@ -93,6 +99,7 @@ class Seen(NamedTuple):
     key: str  # canonical JSON of the value: its identity and its sort order
     status: str
     evidence: tuple[str, str, str]  # the claim behind the status: event id, document, quote
+    since: int = 0  # day ordinal from which the value is visible: its first claim's start (0: open start)
 
     @property
     def value(self) -> Any:
@@ -108,6 +115,11 @@ def evidence(event: Event) -> tuple[str, str, str]:
     return (event.event_id, event.document, event.evidence.quote)
 
 
+def _since(claim: Claim) -> int:
+    earliest = claim.event.when.earliest
+    return earliest.toordinal() if earliest is not None else 0
+
+
 def _starts(claim: Claim) -> tuple[date, str]:
     return (claim.event.when.earliest or date.min, claim.event.event_id)
 
@@ -121,7 +133,7 @@ def seen(key: str, claims: Sequence[Claim]) -> Seen:
     status = strongest(c.status for c in claims)
     of_status = [c for c in claims if c.status == status]
     pick = min(of_status, key=_ends if status == HAPPENED else _starts)
-    return Seen(key, status, evidence(pick.event))
+    return Seen(key, status, evidence(pick.event), min(map(_since, claims)))
 
 
 def _rank(ctx: Context, claim: Claim) -> str:
@@ -155,7 +167,8 @@ class Models(Projection):
     name = "models"
     # 2: corrections are not claims about a model (a retracted release left a row behind)
     # 3: rows from distinct values, each with one claim as evidence
-    version = 3
+    # 4: the benchmarks cell lists its newest five values and counts them all
+    version = 4
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
@@ -206,23 +219,51 @@ def _disagree(values: Sequence[Seen]) -> bool:
     return len(values) > 1 and len({v.evidence[1] for v in values}) > 1
 
 
-def _cell(values: Sequence[Seen], *, listing: bool = False) -> dict[str, Any]:
+def newest(values: Sequence[Seen], n: int = LISTED) -> list[Seen]:
+    """The ``n`` values first claimed last (on a tie, the later by value), in value order."""
+    if len(values) <= n:
+        return list(values)
+    return sorted(sorted(values, key=lambda v: (v.since, v.key))[-n:])
+
+
+def _cell(values: Sequence[Seen], *, listing: bool = False, total: int | None = None) -> dict[str, Any]:
+    if listing:
+        total = len(values) if total is None else total
+        values = newest(values)
     plain = [v.value for v in values]
-    return {
+    cell = {
         "value": plain if listing or len(plain) > 1 else plain[0],
         "conflict": not listing and _disagree(values),
         "status": strongest(v.status for v in values),
         "evidence": _evidence_list(v.evidence for v in values),
     }
+    if listing:
+        cell["total"] = total
+    return cell
+
+
+def _first_release(releases: Sequence[Seen]) -> tuple[FuzzyDate, dict[str, Any]]:
+    """The release that pins the date down best: the earliest *latest* bound
+    (surely out by then), the finer precision on a tie. Dates that do not
+    overlap it stay beside it as a conflict."""
+    ordered = sorted(releases, key=_release_order)
+    first = _when(ordered[0].value)
+    rivals = [v for v in ordered[1:] if not _when(v.value).overlaps(first)]
+    return first, _cell([ordered[0], *rivals])
 
 
 def model_row(
     key: str, values: Mapping[str, Sequence[Seen]], has_release: bool, ctx: Context, *, disagree: bool | None = None,
+    totals: Mapping[str, int] | None = None, memo: dict[Any, Any] | None = None,
 ) -> dict[str, Any] | None:
     """A model's row from its cells' visible values (the one rule both ways of answering share).
 
     ``disagree``: whether the ``DISAGREEMENTS`` values disagree, when the
     caller worked it out itself (then they need not be in ``values``).
+    ``totals``: a listing cell's count of values, when the caller passes only
+    its newest ``LISTED`` (they are all a row shows of it).
+    ``memo``: cells already built from the same values, for a caller that
+    builds many rows of one model (a cell depends on its values only).
     """
     everything = values.get(ANY)
     if not everything:
@@ -232,20 +273,23 @@ def model_row(
     # exist yet, whatever undated claims about it say.
     if not releases and has_release:
         return None
+    memo = {} if memo is None else memo
     cells: dict[str, dict[str, Any]] = {}
     first: FuzzyDate | None = None
     if releases:
-        # The release that pins the date down best: the earliest *latest* bound
-        # (surely out by then), the finer precision on a tie. Dates that do not
-        # overlap it stay beside it as a conflict.
-        ordered = sorted(releases, key=_release_order)
-        first = _when(ordered[0].value)
-        rivals = [v for v in ordered[1:] if not _when(v.value).overlaps(first)]
-        cells["first_release"] = _cell([ordered[0], *rivals])
+        made = memo.get((RELEASE, tuple(releases)))
+        if made is None:
+            made = memo[RELEASE, tuple(releases)] = _first_release(releases)
+        first, cells["first_release"] = made
     for name in VALUES:
         found = values.get(name)
         if found:
-            cells[name] = _cell(found, listing=name == "benchmarks")
+            listing = name in LISTING
+            total = (totals or {}).get(name) if listing else None
+            cell = memo.get(k := (name, tuple(found), total))
+            if cell is None:
+                cell = memo[k] = _cell(found, listing=listing, total=total)
+            cells[name] = cell
     basis = releases or everything
     status = strongest(v.status for v in basis)
     # The row's own evidence is the claim behind its status; each cell has its own.
@@ -273,5 +317,6 @@ def model_row(
     return row
 
 
-__all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "POSSIBLY", "RELEASE", "RELEASE_TYPES", "Models", "Seen",
-           "cell_values", "evidence", "is_open", "model_row", "release_when", "values_from_claims"]
+__all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "LISTED", "LISTING", "POSSIBLY", "RELEASE", "RELEASE_TYPES",
+           "Models", "Seen", "cell_values", "evidence", "is_open", "model_row", "newest", "release_when",
+           "values_from_claims"]
