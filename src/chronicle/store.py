@@ -459,6 +459,10 @@ class LogFilter:
     subject_kinds: tuple[str, ...] = ()
     #: In sequence order (a fold that sorts by event time does not need it).
     ordered: bool = True
+    #: Only events about these subjects, picked as rows arrive and before they are
+    #: decoded: for a read of the whole log in storage order, where an IN list of
+    #: thousands of subjects would seek through an index all over the table.
+    picked: frozenset[str] | None = None
 
     def where(self) -> list[sa.ColumnElement[bool]]:
         c = events_t.c
@@ -832,7 +836,10 @@ class Store:
         decode = _Decoder()
         with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
+            picked = flt.picked
             for rows in result.partitions():
+                if picked is not None:
+                    rows = [r for r in rows if r.stream in picked]
                 # A batch's events are made without collecting in between;
                 # the caller's own work runs as the caller left it.
                 with collection_paused():
