@@ -45,7 +45,7 @@ from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
     ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values, model_row, release_when,
 )
-from chronicle.store import LogFilter, Store, chunks
+from chronicle.store import LogFilter, Store, chunks, collection_paused
 
 NAME = "model_values"
 ROWS = "model_rows"  # the checkpoint of the rows' versions
@@ -581,8 +581,11 @@ def rows_between(
             for model, day, _ in rows:
                 since.setdefault(model, set()).add(day)
         same = {m for m, days in since.items() if len(days) == 1}
-    answers = [[_row_of(body) for model, _, body in rows if body is not None and model not in irregular
-                and model not in same] for rows in found]
+    # Rows are thousands of small dicts that all stay alive: decoded without the
+    # cyclic collector traversing them again and again, then handed to the old generation.
+    with collection_paused(promote=True):
+        answers = [[_row_of(body) for model, _, body in rows if body is not None and model not in irregular
+                    and model not in same] for rows in found]
     projection = Models()
     if any(e.kind == "model" for s in irregular if (e := entities.get(s)) is not None):
         # Corrected models: from their claims, as at any other basis.
