@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -38,7 +36,6 @@ import sqlalchemy as sa
 
 from chronicle import database, tables
 from chronicle.corrections import read_corrections
-from chronicle.errors import ChronicleError
 from chronicle.events import CORRECTION_TYPES, Entity, Event
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
@@ -84,10 +81,15 @@ def fold(events: Iterable[Event], models: set[str]) -> dict[tuple[str, str, str]
             picks = [(0, (start, *evidence))]
             if when.latest is not None:
                 picks.append((1, (when.latest.toordinal(), *evidence)))
+        subject = event.subject
         for cell, value in cell_values(event):
-            found = out.setdefault((event.subject, cell, value), [None, None, None])
+            found = out.get(key := (subject, cell, value))
+            if found is None:
+                found = out[key] = [None, None, None]
             for slot, pick in picks:
-                found[slot] = _lower(found[slot], pick)
+                current = found[slot]
+                if current is None or pick[:2] < current[:2]:
+                    found[slot] = pick
     return out
 
 
@@ -201,15 +203,22 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 e = tables.events.c
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
-            if fresh:
-                for rows, versions_ in _from_scratch(store, head, models, ctx):
-                    database.bulk_insert(conn, T, rows)
-                    database.bulk_insert(conn, R, versions_)
-            # New events are read a few hundred models at a time: a catch-up's memory stays flat.
-            for chunk in chunks([] if fresh else touched, FOLD_CHUNK):
-                found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk), ordered=False)),
-                             models)
-                if found:
+            # From scratch, the log is read once in storage order (reading it a few
+            # models at a time would seek all over it) and the values of every
+            # model are held (about 400 bytes a value); new events are read a few
+            # hundred models at a time, so a catch-up's memory stays flat.
+            everything = fold(store.read(LogFilter(at_seq=head, ordered=False, picked=frozenset(models))), models) \
+                if fresh else {}
+            by_model: dict[str, list[tuple[str, str, str]]] = {}
+            for key in everything:
+                by_model.setdefault(key[0], []).append(key)
+            for chunk in chunks(touched, FOLD_CHUNK):
+                if fresh:
+                    found = {k: everything.pop(k) for m in chunk for k in by_model.get(m, ())}
+                else:
+                    found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk),
+                                                      ordered=False)), models)
+                if not fresh and found:
                     for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                         key = (row.model, row.cell, row.value)
                         mine = found.get(key)
@@ -415,8 +424,8 @@ def _context_stamp(ctx: Context, models: Iterable[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _version_rows(models: Sequence[str], rows: Iterable[Any], ctx: Context) -> list[dict[str, Any]]:
-    """The ``model_rows`` rows of ``models`` from their values (dicts or table rows)."""
+def _write_versions(conn: sa.Connection, models: Sequence[str], rows: Iterable[Any], ctx: Context) -> None:
+    """Recompute the versions of ``models`` from their values (dicts or table rows)."""
     by_model: dict[str, tuple[list[Item], list[bool]]] = {m: ([], [False]) for m in models}
     for row in rows:
         m: Mapping[str, Any] = row if isinstance(row, dict) else row._mapping
@@ -434,92 +443,8 @@ def _version_rows(models: Sequence[str], rows: Iterable[Any], ctx: Context) -> l
         items, released = by_model[model]
         out.append({"model": model, "since": -1, "body": None})
         out += [{"model": model, "since": day, "body": body} for day, body in versions(model, items, released[0], ctx)]
-    return out
-
-
-def _write_versions(conn: sa.Connection, models: Sequence[str], rows: Iterable[Any], ctx: Context) -> None:
-    """Recompute the versions of ``models`` from their values (dicts or table rows)."""
     conn.execute(R.delete().where(R.c.model.in_(list(models))))
-    database.bulk_insert(conn, R, _version_rows(models, rows, ctx))
-
-
-#: Events in the log from which a fold from scratch is shared with worker processes.
-PARALLEL_FROM = 200_000
-Part = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # values rows, versions rows
-
-
-def _part(store: Store, head: int, models: Sequence[str], ctx: Context) -> Iterator[Part]:
-    """The values and versions of ``models``, from one read of the whole log in storage order.
-
-    A read a few hundred models at a time would seek all over a large store;
-    this one holds the models' values instead (about 400 bytes a value).
-    """
-    wanted = frozenset(models)
-    everything = fold(store.read(LogFilter(at_seq=head, ordered=False, picked=wanted)), set(wanted))
-    by_model: dict[str, list[tuple[str, str, str]]] = {}
-    for key in everything:
-        by_model.setdefault(key[0], []).append(key)
-    for chunk in chunks(sorted(models), FOLD_CHUNK):
-        found = {k: everything.pop(k) for m in chunk for k in by_model.get(m, ())}
-        rows = shadow([_row(k, v) for k, v in sorted(found.items())])
-        yield rows, _version_rows(chunk, rows, ctx)
-
-
-def _workers(head: int) -> int:
-    """How many processes fold a log of ``head`` events from scratch: one per core on a large log."""
-    if head < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(2, os.cpu_count() or 1)
-
-
-def _from_scratch(store: Store, head: int, models: set[str], ctx: Context) -> Iterator[Part]:
-    """Every model's values and versions; on a large log, half the models each in a worker process.
-
-    Each worker reads the log once (decoding only its own models' events) and
-    sends its rows back a chunk at a time; this process only writes them, in
-    its own transaction, so a failed worker leaves nothing written.
-    """
-    ordered = sorted(models)
-    n = _workers(head)
-    if n == 1 or database.sqlite_path(store.url) is None and store.url.startswith("sqlite"):
-        yield from _part(store, head, ordered, ctx)
-        return
-    context = multiprocessing.get_context("fork")
-    queue: Any = context.Queue(maxsize=8)
-    procs = [context.Process(target=_work, args=(store.url, head, ordered[k::n], ctx, queue), daemon=True)
-             for k in range(n)]
-    for proc in procs:
-        proc.start()
-    try:
-        running = n
-        while running:
-            item = queue.get()
-            if item is None:
-                running -= 1
-            elif isinstance(item, str):
-                raise ChronicleError(f"folding the models' values failed: {item}", "run it again; the tables are unchanged")
-            else:
-                yield item
-    finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
-
-
-def _work(url: str, head: int, models: list[str], ctx: Context, queue: Any) -> None:
-    """A worker of ``_from_scratch``: its own connection, its share of the models."""
-    from chronicle.store import open_store
-
-    try:
-        store = open_store(url, create=False)
-        for part in _part(store, head, models, ctx):
-            queue.put(part)
-        store.close()
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent, which raises
-        queue.put(f"{type(exc).__name__}: {exc}")
-    finally:
-        queue.put(None)
+    database.bulk_insert(conn, R, out)
 
 
 def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_seq: int | None = None) -> Answer | None:

@@ -244,33 +244,3 @@ def test_a_renamed_model_changes_its_rows_not_its_values(store: Store, monkeypat
     assert list(row.items()) == list(from_claims.items())
     monkeypatch.undo()
     assert dumps(queries.as_of(store, "2025", projections=("models",))) == _from_claims(store, "2025")
-
-
-def test_a_fold_from_scratch_in_two_processes_writes_the_same_tables(
-    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if store.url.endswith(":memory:"):
-        pytest.skip("worker processes cannot open an in-memory database")
-    files = sorted(p for p in corpus.iterdir() if p.name != "entities.yaml")
-    ingest(store, [corpus / "entities.yaml", *files[:30]])
-    monkeypatch.setattr(modelvalues, "FOLD_CHUNK", 9)
-    monkeypatch.setattr(modelvalues, "PARALLEL_FROM", 10**12)
-    modelvalues.catch_up(store, rebuild=True)
-    serial = (_table(store), _versions(store))
-    assert modelvalues._workers(store.head()) == 1
-    monkeypatch.setattr(modelvalues, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(modelvalues.os, "cpu_count", lambda: 2)
-    assert modelvalues._workers(store.head()) == 2
-    modelvalues.catch_up(store, rebuild=True)
-    assert (_table(store), _versions(store)) == serial
-    assert len(serial[1]) > 50
-
-    # A worker that fails leaves the tables as they were, and the parent says so
-    # (an error raised in this process would not be a ChronicleError).
-    def broken(*args: Any) -> Any:
-        raise RuntimeError("disk gone")
-
-    monkeypatch.setattr(modelvalues, "_part", broken)
-    with pytest.raises(modelvalues.ChronicleError, match="disk gone"):
-        modelvalues.catch_up(store, rebuild=True)
-    assert (_table(store), _versions(store)) == serial

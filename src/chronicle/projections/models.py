@@ -86,11 +86,14 @@ def cell_values(event: Event) -> list[tuple[str, str]]:
     found = [(ANY, "null")]
     if event.type in RELEASE_TYPES:
         found.append((RELEASE, canonical_json(event.when.edtf)))
-    for name, value_of in (*VALUES.items(), *DISAGREEMENTS.items()):
+    for name, value_of in _CELLS:
         value = value_of(event)
         if value is not None and value != "":
             found.append((name, canonical_json(value)))
     return found
+
+
+_CELLS = (*VALUES.items(), *DISAGREEMENTS.items())
 
 
 class Seen(NamedTuple):
