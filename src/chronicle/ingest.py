@@ -249,12 +249,12 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
                parallel: bool = True) -> Iterator[_Checked]:
     """Parse and validate events files one at a time, in order.
 
-    A large ingest shares the work with a second process when a core is
-    free: it takes every other file, and its results are handed on in file
-    order, so that whichever process validates them, the same files give
-    the same answer, problems and spool.
+    A large ingest shares the work with a second process when it may use
+    a second core: that process takes every other file, and its results
+    are handed on in file order, so that whichever process validates them,
+    the same files give the same answer, problems and spool.
     """
-    if parallel and len(paths) > 1 and _idle_core() and _size(paths) >= PARALLEL_BYTES:
+    if parallel and len(paths) > 1 and _second_core() and _size(paths) >= PARALLEL_BYTES:
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:  # pragma: no cover - no fork on this platform
@@ -266,14 +266,19 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
         yield _check_events_file(path, None, slugs, documents_dirs)
 
 
-def _idle_core() -> bool:
-    """Whether a second process would find a core to itself (on a busy machine it only adds switching)."""
-    cores = os.cpu_count() or 1
+def _second_core() -> bool:
+    """Whether this process may run on more than one core.
+
+    The load average was once asked too, but it counts the ingest itself
+    (and whatever ran just before it), so on two cores the second process
+    almost never started; and where another process keeps a core busy,
+    sharing the work still ends the validation sooner.
+    """
     try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - no load average on this platform
-        load = 0.0
-    return cores > 1 and load <= cores - 1
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - no affinity on this platform
+        cores = os.cpu_count() or 1
+    return cores > 1
 
 
 def _size(paths: list[Path]) -> int:
