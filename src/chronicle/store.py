@@ -429,6 +429,10 @@ class _Decoder:
         return out
 
 
+# Built once: an ingest runs them for every file.
+_DOCUMENT_BY_ID = sa.select(documents_t).where(documents_t.c.id == sa.bindparam("id"))
+_INSERT_DOCUMENT = documents_t.insert()
+
 _STREAM_VERSIONS = sa.text(
     "SELECT stream, MAX(stream_version) FROM events WHERE stream IN :streams GROUP BY stream"
 ).bindparams(sa.bindparam("streams", expanding=True))
@@ -714,9 +718,10 @@ class Store:
         if document is None:
             return
         row = _document_row(document)
-        old = conn.execute(sa.select(documents_t).where(documents_t.c.id == document.id)).mappings().first()
+        old = conn.execute(_DOCUMENT_BY_ID, {"id": document.id}).mappings().first()
         if old is None:
-            conn.execute(documents_t.insert().values(recorded_at=_now(), **row))
+            row["recorded_at"] = _now()
+            conn.execute(_INSERT_DOCUMENT, row)
             return
         differ = tuple(f for f in DOCUMENT_FIELDS if old[f] != row[f])
         if differ:
