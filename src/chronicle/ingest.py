@@ -24,7 +24,7 @@ from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
 from chronicle.events import Entity, Event, Evidence
 from chronicle.fuzzydate import FuzzyDate
-from chronicle.store import Refusal, Store
+from chronicle.store import Prepared, Refusal, Store, prepare_row
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -333,23 +333,29 @@ def _is_entities(data: Any) -> bool:
 
 def _pack(item: EventsFile) -> tuple[Any, ...]:
     # Plain tuples: pickling slotted dataclasses field by field costs several
-    # times more than the tuples they are made of.
+    # times more than the tuples they are made of. Each event's row is
+    # prepared here too (JSON, the event's part of its hash): validation
+    # runs in two processes, the append in one.
     events = [
         (e.event_id, e.type, e.subject, (w.text, w.edtf, w.earliest, w.latest, w.precision, w.qualifier, w.anchor),
          e.certainty, (e.evidence.document, e.evidence.quote, e.evidence.start, e.evidence.end), dict(e.facts),
          e.entities, e.schema_version)
         for e in item.events for w in (e.when,)
     ]
-    return item.path, item.document, events, item.drafts, item.text_found
+    return item.path, item.document, events, item.drafts, item.text_found, [prepare_row(e) for e in item.events]
 
 
 def _unpack(packed: tuple[Any, ...]) -> EventsFile:
-    path, document, events, drafts, text_found = packed
+    return _unpack_prepared(packed)[0]
+
+
+def _unpack_prepared(packed: tuple[Any, ...]) -> tuple[EventsFile, Prepared]:
+    path, document, events, drafts, text_found, prepared = packed
     return EventsFile(path, document, tuple(
         Event(event_id=i, type=t, subject=s, when=FuzzyDate(*w), certainty=c, evidence=Evidence(*ev),
               facts=f, entities=en, schema_version=v)
         for i, t, s, w, c, ev, f, en, v in events
-    ), drafts, text_found)
+    ), drafts, text_found), prepared
 
 
 class _Spool:
@@ -376,10 +382,10 @@ class _Spool:
         self.items.clear()
         self.drafts.clear()
 
-    def __iter__(self) -> Iterator[EventsFile]:
+    def __iter__(self) -> Iterator[tuple[EventsFile, Prepared]]:
         self.file.seek(0)
         for _ in self.items:
-            yield _unpack(pickle.load(self.file))  # noqa: S301 - our own temporary file
+            yield _unpack_prepared(pickle.load(self.file))  # noqa: S301 - our own temporary file
 
     def close(self) -> None:
         self.file.close()
@@ -427,7 +433,8 @@ def _append_spooled(
     # Imported here: read models answer through queries, which reads corrections.
     from chronicle.readmodels import Follow, refresh
 
-    results = store.append_files(((item.events, item.document) for item in spool), after_group=Follow(store))
+    results = store.append_files(((item.events, item.document, prepared) for item, prepared in spool),
+                                 after_group=Follow(store))
     for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
         file_report.appended, file_report.present = len(result.appended), len(result.present)
         file_report.refused = list(result.refused)
