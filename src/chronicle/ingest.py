@@ -24,7 +24,7 @@ from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
 from chronicle.events import Entity, Event, Evidence
 from chronicle.fuzzydate import FuzzyDate
-from chronicle.store import Prepared, Refusal, Store, prepare_row
+from chronicle.store import Prepared, Refusal, Store, collection_paused, prepare_row
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -435,12 +435,17 @@ def _append_spooled(
 
     results = store.append_files(((item.events, item.document, prepared) for item, prepared in spool),
                                  after_group=Follow(store))
-    for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
-        file_report.appended, file_report.present = len(result.appended), len(result.present)
-        file_report.refused = list(result.refused)
-        report.files.append(file_report)
-        if progress is not None:
-            progress(done, total)
+    # The append makes and drops millions of objects (events, rows, read-model
+    # rows) and next to no cycles: the collector, triggered by allocation
+    # counts, went through them for nothing (about 2 s of CPU at 100k
+    # events). Reference counting frees them as before.
+    with collection_paused():
+        for done, (result, file_report) in enumerate(zip(results, spool.items), 1):
+            file_report.appended, file_report.present = len(result.appended), len(result.present)
+            file_report.refused = list(result.refused)
+            report.files.append(file_report)
+            if progress is not None:
+                progress(done, total)
     if report.appended:
         # Keep the read-model tables current for SQL clients (the per-claim
         # ones have followed the appends already, where they could).

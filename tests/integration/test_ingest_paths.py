@@ -130,3 +130,29 @@ def test_a_hash_from_its_prepared_part_is_the_row_hash(known: Any) -> None:
     }
     part = event_part([row[c] for c in EVENT_PART])
     assert chained_hash("ab" * 32, row, part) == row_hash("ab" * 32, row)
+
+
+def test_the_collector_runs_again_after_an_ingest(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    store = open_store(fresh_url())
+    paused = []
+    ingesting.ingest(store, [folder], progress=lambda done, total: paused.append(not gc.isenabled()))
+    assert gc.isenabled() and paused and all(paused)
+
+    # An append that fails half way leaves it on too.
+    def fail(*args: Any, **kwargs: Any) -> None:
+        assert not gc.isenabled()
+        raise RuntimeError("the disk is gone")
+
+    store.close()
+    monkeypatch.setattr(storing.Store, "_append_group", fail)
+    store = open_store(fresh_url())
+    with pytest.raises(RuntimeError):
+        ingesting.ingest(store, [folder])
+    store.close()
+    assert gc.isenabled()
