@@ -9,6 +9,7 @@ strings, not as an int and a date.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +157,257 @@ def _build(loader: Any, node: Any, seen: set[int]) -> Any:
     raise _Fallback()
 
 
+# -- the plain-file reader ----------------------------------------------------------
+#
+# Most events files are written in a small part of YAML: block mappings and
+# sequences, one value per line (plain, or quoted without escapes), and flow
+# lists and mappings of such values on one line. ``_read_plain`` reads that
+# part line by line, several times faster than libyaml hands nodes to
+# Python, and gives what ``_Loader`` gives (values, types, lines). Anything
+# else, and anything it is unsure of (tabs, escapes, multi-line scalars,
+# anchors, tags, odd keys, text libyaml would refuse), raises
+# :class:`_Fallback`, and the file goes to libyaml as before: the reader
+# only ever accepts what it reads exactly as YAML does, errors included.
+
+# Characters outside YAML's printable set, its other line breaks (\r, \x85,
+# \u2028, \u2029), tabs and the byte-order mark: left to libyaml.
+_UNREAD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: +|$)")
+# A plain value in block context: it does not start with an indicator (a
+# leading '-' only before a digit or '.') and holds no ': ' or ' #'.
+_PLAIN = re.compile(r"(?:[^-?:,\[\]{}#&*!|>'\"%@` ]|-[0-9.])(?:[^:#]|:(?! |$)|(?<! )#)*")
+# One item of a one-line flow collection: quoted without escapes or plain
+# of letters, digits and a few safe punctuation marks.
+_FLOW_ITEM = re.compile(r' *(?:"([^"\\]*)"|\'([^\']*)\'|([A-Za-z0-9_.+/][A-Za-z0-9_.+/ -]*?|-[0-9.][A-Za-z0-9_.+/ -]*?)) *(,|$)')
+_FLOW_PAIR = re.compile(r' *([A-Za-z_][A-Za-z0-9_.-]*): +(?:"([^"\\]*)"|\'([^\']*)\'|([A-Za-z0-9_.+/][A-Za-z0-9_.+/ -]*?|-[0-9.][A-Za-z0-9_.+/ -]*?)) *(,|$)')
+_PLAIN_VALUES: dict[str, Any] = {}
+_IMMUTABLE = (str, int, float, bool, type(None))
+_RESOLVER: Any = yaml.resolver.Resolver()
+_CONSTRUCTING: list[Any] = []
+
+
+def _plain_value(text: str) -> Any:
+    """A plain scalar as ``_Loader`` constructs it (tag resolved from the text alone)."""
+    try:
+        return _PLAIN_VALUES[text]
+    except KeyError:
+        pass
+    tag = _PLAIN_TAGS.get(text)
+    if tag is None:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    else:
+        constructor = _CONSTRUCTORS.get(tag)
+        if constructor is None:
+            raise _Fallback()
+        try:
+            # The scalar constructors read nothing but their node: one loader serves them all.
+            if not _CONSTRUCTING:
+                _CONSTRUCTING.append(_Loader(""))
+            value = constructor(_CONSTRUCTING[0], yaml.ScalarNode(tag, text))
+        except Exception:  # noqa: BLE001 - libyaml's path tells the error and its line
+            raise _Fallback() from None
+        if not isinstance(value, _IMMUTABLE):
+            raise _Fallback()
+    if len(_PLAIN_VALUES) > 100_000:
+        _PLAIN_VALUES.clear()
+    _PLAIN_VALUES[text] = value
+    return value
+
+
+def _key(text: str) -> str:
+    key = _plain_value(text)
+    if type(key) is not str:  # true:, null:, 1: ... are not text keys
+        raise _Fallback()
+    return key
+
+
+def _scalar(rest: str) -> Any:
+    """The value that ends a line (``rest``: the text after ``key: `` or ``- ``)."""
+    first = rest[0]
+    if first == '"' or first == "'":
+        end = rest.find(first, 1)
+        if end < 0:
+            raise _Fallback()
+        value = rest[1:end]
+        if first == '"' and "\\" in value:
+            raise _Fallback()
+        after = rest[end + 1:]
+        if after and not (after.isspace() or after.lstrip(" ").startswith("#") and after[0] == " "):
+            raise _Fallback()
+        return value
+    if first == "[" or first == "{":
+        return _flow(rest)
+    cut = rest.find(" #")
+    if cut >= 0:
+        rest = rest[:cut]
+    rest = rest.rstrip(" ")
+    if _PLAIN.fullmatch(rest) is None:
+        raise _Fallback()
+    return _plain_value(rest)
+
+
+def _flow(rest: str) -> Any:
+    rest = rest.rstrip(" ")
+    if "#" in rest:
+        raise _Fallback()
+    opener, closer = rest[0], "]" if rest[0] == "[" else "}"
+    if rest[-1] != closer:
+        raise _Fallback()
+    inner = rest[1:-1]
+    if not inner.strip(" "):
+        return [] if opener == "[" else _FlowMapping()
+    pattern = _FLOW_ITEM if opener == "[" else _FLOW_PAIR
+    items: list[tuple[Any, ...]] = []
+    at = 0
+    while True:
+        found = pattern.match(inner, at)
+        if found is None:
+            raise _Fallback()
+        items.append(found.groups())
+        at = found.end()
+        if found.group(pattern.groups) != ",":  # the end of the text
+            break
+    if opener == "[":
+        return [d if d is not None else s if s is not None else _plain_value(p) for d, s, p, _ in items]
+    mapping = _FlowMapping()
+    for k, d, s, p, _ in items:
+        mapping[_key(k)] = d if d is not None else s if s is not None else _plain_value(p)
+    return mapping
+
+
+class _FlowMapping(dict[str, Any]):
+    """A one-line ``{...}`` value, made Located once its line is known."""
+
+
+def _read_plain(text: str) -> Any:
+    """``text`` as ``_Loader`` reads it, or :class:`_Fallback` (see above)."""
+    if _UNREAD.search(text) is not None:
+        raise _Fallback()
+    lines: list[list[Any]] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        lines.append([number, len(line) - len(content), content.rstrip(" ")])
+    if not lines:
+        return None
+    if lines[0][1] != 0:
+        raise _Fallback()
+    lines.append([0, -1, ""])  # the end: less indented than anything
+    value, at = _block(lines, 0)
+    if at != len(lines) - 1:
+        raise _Fallback()
+    return value
+
+
+def _block(lines: list[list[Any]], at: int) -> tuple[Any, int]:
+    """The block collection starting at line ``at`` and the index of the line after it."""
+    content = lines[at][2]
+    if content[0] == "-" and (len(content) == 1 or content[1] == " "):
+        return _sequence(lines, at)
+    return _mapping(lines, at)
+
+
+def _value(rest: str, number: int) -> Any:
+    """The value ending a line (after ``key: `` or ``- ``), on line ``number``."""
+    first = rest[0]
+    if first == '"':
+        end = rest.find('"', 1)
+        if end == len(rest) - 1 and "\\" not in rest:
+            return rest[1:end]
+    elif first == "[" or first == "{":
+        value = _scalar(rest)
+        if type(value) is _FlowMapping:
+            mapping = Located(value)
+            mapping.line = number
+            mapping.lines = dict.fromkeys(value, number)
+            return mapping
+        return value
+    else:
+        value = _LINE_VALUES.get(rest, _MISSING)
+        if value is not _MISSING:
+            return value
+        if first != "'":
+            value = _scalar(rest)
+            if len(_LINE_VALUES) > 100_000:
+                _LINE_VALUES.clear()
+            _LINE_VALUES[rest] = value
+            return value
+    return _scalar(rest)
+
+
+#: The value of a plain scalar, by the text after its key (comments and spaces included).
+_LINE_VALUES: dict[str, Any] = {}
+#: Keys found to be text.
+_TEXT_KEYS: set[str] = set()
+_MISSING = object()
+
+
+def _mapping(lines: list[list[Any]], at: int) -> tuple[Located, int]:
+    mapping = Located()
+    column = lines[at][1]
+    mapping.line = lines[at][0]
+    keys = mapping.lines = {}
+    match_key, text_keys = _KEY.match, _TEXT_KEYS
+    while True:
+        number, col, content = lines[at]
+        if col != column:
+            if col > column:
+                raise _Fallback()
+            return mapping, at
+        found = match_key(content)
+        if found is None:
+            raise _Fallback()
+        key = found.group(1)
+        if key not in text_keys:
+            _key(key)
+            if len(text_keys) > 10_000:
+                text_keys.clear()
+            text_keys.add(key)
+        rest = content[found.end():]
+        at += 1
+        if rest and rest[0] != "#":
+            value = _value(rest, number)
+        elif lines[at][1] > column:
+            value, at = _block(lines, at)
+        elif lines[at][1] == column and lines[at][2][0] == "-":
+            raise _Fallback()  # a sequence at the key's own indentation
+        else:
+            value = None
+        mapping[key] = value
+        keys[key] = number
+
+
+def _sequence(lines: list[list[Any]], at: int) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    column = lines[at][1]
+    while True:
+        line = lines[at]
+        number, col, content = line
+        if col != column or content[0] != "-" or (len(content) > 1 and content[1] != " "):
+            if col > column:
+                raise _Fallback()
+            return items, at
+        rest = content[1:].lstrip(" ")
+        if not rest or rest[0] == "#":
+            raise _Fallback()  # the item's value on the lines below
+        if rest[0] == "-" and (len(rest) == 1 or rest[1] == " ") or _KEY.match(rest):
+            # A collection starting on the item's own line: read from there.
+            line[1], line[2] = col + len(content) - len(rest), rest
+            value, at = _block(lines, at)
+        else:
+            value = _value(rest, number)
+            at += 1
+        items.append(value)
+
+
 def _load(text: str) -> Any:
+    try:
+        return _read_plain(text)
+    except (_Fallback, RecursionError):
+        pass
     loader = _QuickLoader(text)
     try:
         node = loader.get_single_node()

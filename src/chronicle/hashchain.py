@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -79,3 +79,48 @@ def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
 
 
 _DATE_TEXTS: dict[date, str] = {}
+
+#: The hashed columns whose values come from the event alone, whatever its
+#: place in the log: one stretch of the hashed payload, from ``type`` to ``quote_end``.
+EVENT_PART = HASHED_COLUMNS[4:20]
+assert EVENT_PART[0] == "type" and EVENT_PART[-1] == "quote_end"
+_quoted: Any = json.encoder.encode_basestring  # the string encoder canonical_json runs
+
+
+def event_part(values: Sequence[Any]) -> str:
+    """The text that the ``EVENT_PART`` values (in that order) make inside a row's hashed payload.
+
+    Worked out once per event, possibly in another process, so that the
+    append only joins it with what the log decides: see :func:`chained_hash`.
+    """
+    payload = list(values)
+    for at, value in enumerate(payload):
+        if isinstance(value, date):
+            payload[at] = _date_text(value)
+    return canonical_json(payload)[1:-1]
+
+
+def chained_hash(prev_hash: str, row: Mapping[str, Any], part: str) -> str:
+    """``row_hash(prev_hash, row)``, given the ``event_part`` of the row's values.
+
+    The payload is a JSON list, and canonical JSON joins a list's items
+    with commas, so the text of the whole list is that of its items joined:
+    the same bytes, hence the same hash.
+    """
+    seq, version = row["seq"], row["stream_version"]
+    if type(seq) is not int or type(version) is not int:
+        return row_hash(prev_hash, row)
+    known, recorded = row["known_from"], row["recorded_at"]
+    known_text = "null" if known is None else _quoted(_date_text(known))
+    text = (f"[{_quoted(prev_hash)},{seq},{_quoted(row['event_id'])},{_quoted(row['stream'])},{version},{part},"
+            f"{known_text},{_quoted(_date_text(recorded))}]")
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _date_text(value: date) -> str:
+    text = _DATE_TEXTS.get(value)
+    if text is None:
+        if len(_DATE_TEXTS) > 100_000:
+            _DATE_TEXTS.clear()
+        text = _DATE_TEXTS[value] = _plain(value)
+    return text

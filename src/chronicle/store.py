@@ -25,7 +25,7 @@ from chronicle import database
 from chronicle.errors import ConflictError, NotFoundError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
-from chronicle.hashchain import GENESIS, canonical_json, row_hash
+from chronicle.hashchain import EVENT_PART, GENESIS, canonical_json, chained_hash, event_part, row_hash
 from chronicle.tables import documents as documents_t
 from chronicle.tables import entities as entities_t
 from chronicle.tables import events as events_t
@@ -76,6 +76,10 @@ def _page_cache(conn: sa.Connection) -> Iterator[None]:
 
 #: See Store.append_files.
 GroupHook = Callable[[sa.Connection, int, int, list[Event]], None]
+#: prepare_row of each event of a batch; see Store.append_files.
+Prepared = Sequence[tuple[tuple[Any, ...], str]]
+# The key under which a row carries its hash's event part until it is hashed.
+_PART = "\0part"
 
 
 @dataclass
@@ -240,6 +244,27 @@ def _event_row(event: Event, known_from: date | None) -> dict[str, Any]:
         "quote_end": event.evidence.end,
         "known_from": known_from,
     }
+
+
+#: The columns of an event's row that come from the event alone, in table order.
+EVENT_VALUE_COLUMNS = ("event_id", "stream", *EVENT_PART)
+
+
+def prepare_row(event: Event) -> tuple[tuple[Any, ...], str]:
+    """An event's values for ``EVENT_VALUE_COLUMNS`` and the ``event_part`` text of its hash.
+
+    What an append would work out from the event itself, done beforehand
+    (an ingest does it while it validates, in two processes): see
+    :meth:`Store.append_files`.
+    """
+    when, evidence = event.when, event.evidence
+    values = (
+        event.event_id, event.subject, event.type, event.schema_version, when.text, when.edtf, when.earliest,
+        when.latest, when.precision.value, when.qualifier.value, when.anchor.value, event.certainty,
+        canonical_json(list(event.entities)), canonical_json(dict(event.facts)), evidence.document, evidence.quote,
+        evidence.start, evidence.end,
+    )
+    return values, event_part(values[2:])
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
@@ -429,6 +454,10 @@ class _Decoder:
         return out
 
 
+# Built once: an ingest runs them for every file.
+_DOCUMENT_BY_ID = sa.select(documents_t).where(documents_t.c.id == sa.bindparam("id"))
+_INSERT_DOCUMENT = documents_t.insert()
+
 _STREAM_VERSIONS = sa.text(
     "SELECT stream, MAX(stream_version) FROM events WHERE stream IN :streams GROUP BY stream"
 ).bindparams(sa.bindparam("streams", expanding=True))
@@ -613,8 +642,8 @@ class Store:
         return self._write(lambda: self._append(events, document, expected_versions))
 
     def append_files(
-        self, batches: Iterable[tuple[Sequence[Event], Document]], *, group_events: int | None = None,
-        after_group: GroupHook | None = None,
+        self, batches: Iterable[tuple[Sequence[Event], Document] | tuple[Sequence[Event], Document, Prepared]], *,
+        group_events: int | None = None, after_group: GroupHook | None = None,
     ) -> Iterator[AppendResult]:
         """Append batches one after another, each all or nothing as :meth:`append`
         does, over one connection; results come in the order of the batches.
@@ -630,6 +659,10 @@ class Store:
         same pages over and over. A crash loses at most the open group, never
         part of a batch.
 
+        A batch may carry a third item, :func:`prepare_row` of each of its
+        events (in order): what the append would otherwise work out from
+        them, done beforehand.
+
         ``after_group(conn, before, after, events)`` runs inside each group's
         transaction once its batches are in: the log went from sequence
         ``before`` to ``after`` by appending ``events`` (those already stored
@@ -638,10 +671,11 @@ class Store:
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
         with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
-            group: list[tuple[Sequence[Event], Document]] = []
+            group: list[tuple[Sequence[Event], Document, Prepared | None]] = []
             size = 0
-            for events, document in batches:
-                group.append((events, document))
+            for batch in batches:
+                events = batch[0]
+                group.append((events, batch[1], batch[2] if len(batch) > 2 else None))
                 size += len(events)
                 if size >= limit:
                     yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
@@ -650,7 +684,7 @@ class Store:
                 yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
 
     def _append_group(
-        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document]], tail: _Tail,
+        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document, Prepared | None]], tail: _Tail,
         after_group: GroupHook | None = None,
     ) -> list[AppendResult]:
         results = []
@@ -668,11 +702,11 @@ class Store:
                 tail.versions.clear()
             tail.end = end
             appended: list[Event] = []
-            for events, document in group:
+            for events, document, prepared in group:
                 result = AppendResult()
                 with conn.begin_nested() as savepoint:
                     self._put_document(conn, document, result)
-                    fresh = [] if result.refused else self._sort_out(conn, events, result, document)
+                    fresh = [] if result.refused else self._sort_out(conn, events, result, document, prepared)
                     if result.refused:
                         result.appended.clear()
                         savepoint.rollback()
@@ -718,9 +752,10 @@ class Store:
         if document is None:
             return
         row = _document_row(document)
-        old = conn.execute(sa.select(documents_t).where(documents_t.c.id == document.id)).mappings().first()
+        old = conn.execute(_DOCUMENT_BY_ID, {"id": document.id}).mappings().first()
         if old is None:
-            conn.execute(documents_t.insert().values(recorded_at=_now(), **row))
+            row["recorded_at"] = _now()
+            conn.execute(_INSERT_DOCUMENT, row)
             return
         differ = tuple(f for f in DOCUMENT_FIELDS if old[f] != row[f])
         if differ:
@@ -729,12 +764,21 @@ class Store:
             )
 
     def _sort_out(
-        self, conn: sa.Connection, events: Sequence[Event], result: AppendResult, document: Document | None = None
+        self, conn: sa.Connection, events: Sequence[Event], result: AppendResult, document: Document | None = None,
+        prepared: Prepared | None = None,
     ) -> list[dict[str, Any]]:
         """Split a batch into rows to insert, events already present and refusals."""
         rows: dict[str, dict[str, Any]] = {}
-        for event in events:
-            row = _event_row(event, None)
+        if prepared is not None:
+            assert len(prepared) == len(events)
+        for at, event in enumerate(events):
+            if prepared is None:
+                row = _event_row(event, None)
+            else:
+                values, part = prepared[at]
+                row = dict(zip(EVENT_VALUE_COLUMNS, values))
+                row["known_from"] = None
+                row[_PART] = part
             previous = rows.get(event.event_id)
             if previous is not None:
                 differ = tuple(f for f in COMPARED_FIELDS if previous[f] != row[f])
@@ -811,7 +855,8 @@ class Store:
             row["stream_version"] = versions[row["stream"]]
             row["recorded_at"] = now
             row["prev_hash"] = prev
-            prev = row["hash"] = row_hash(prev, row)
+            part = row.pop(_PART, None)
+            prev = row["hash"] = row_hash(prev, row) if part is None else chained_hash(prev, row, part)
             result.appended.append(row["event_id"])
         _insert_rows(conn, rows)
         tail.end = (seq, prev)

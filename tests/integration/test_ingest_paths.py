@@ -1,0 +1,158 @@
+"""However an ingest shares its work, it stores what plain appends of the same files store.
+
+An ingest validates in one process or two and appends rows prepared while
+validating (their JSON, their part of the hash); ``Store.append`` of each
+file works everything out at the append. With the clock fixed, every
+column of every row must be the same, hashes included.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from chronicle import database
+from chronicle import ingest as ingesting
+from chronicle import store as storing
+from chronicle.errors import ValidationError
+from chronicle.hashchain import EVENT_PART, chained_hash, event_part, row_hash
+from chronicle.store import open_store
+from chronicle.verify import verify
+from generated import write_corpus
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+FIXED = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[], str]]:
+    """Makes fresh, migrated, empty stores on one backend."""
+    made: list[str] = []
+    factory = None if request.param == "sqlite" else request.getfixturevalue("pg_factory")
+
+    def make() -> str:
+        if factory is not None:
+            made.append(factory.new())
+            return made[-1]
+        path = tmp_path / f"store-{len(made)}.db"
+        made.append(str(path))
+        shutil.copy(sqlite_template, path)
+        return database.resolve_url(str(path))
+
+    yield make
+    if factory is not None:
+        for url in made:
+            factory.drop(url)
+
+
+def _rows(url: str) -> list[dict[str, Any]]:
+    store = open_store(url)
+    try:
+        with store.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(storing.events_t).order_by(storing.events_t.c.seq))
+                    .mappings()]
+    finally:
+        store.close()
+
+
+def _corpus(folder: Path) -> None:
+    write_corpus(folder, documents=9, per_document=25, name="path")
+    # Text with quotes, escapes and letters beyond ASCII, read by libyaml.
+    (folder / "path-900.yaml").write_text(
+        'document:\n  id: path-900\n  title: "Odd: text"\n  published: 2026-01-21\nevents:\n'
+        '  - id: odd\n    type: model_release\n    subject: qwen\n    when: {text: early 2025}\n'
+        '    quote: "Qwen \\"3\\" — 中文 \\\\ done"\n    facts: {openness: open weights}\n',
+        encoding="utf-8")
+
+
+def test_every_way_of_ingesting_stores_the_same_rows(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    monkeypatch.setattr(storing, "_now", lambda: FIXED)
+    monkeypatch.setattr(ingesting, "_second_core", lambda: True)
+    answers = []
+    for parallel in (False, True):
+        monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
+        url = fresh_url()
+        store = open_store(url)
+        report = ingesting.ingest(store, [folder])
+        assert report.appended == 9 * 25 + 1
+        assert verify(store).ok
+        store.close()
+        answers.append(_rows(url))
+
+    # The same files appended one by one, everything worked out at the append.
+    url = fresh_url()
+    store = open_store(url)
+    entities, files = ingesting.load_and_validate(ingesting.collect_files([folder]), {})
+    store.put_entities(entities)
+    for item in files:
+        assert store.append(item.events, document=item.document).ok
+    store.close()
+    plain = _rows(url)
+    assert len(plain) == 9 * 25 + 1
+    assert answers[0] == plain and answers[1] == plain
+
+
+def test_a_bad_file_amid_the_shared_work_appends_nothing(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    path = folder / "path-005.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("subject: qwen", "subject: nobody", 1), encoding="utf-8")
+    monkeypatch.setattr(ingesting, "_second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    store = open_store(fresh_url())
+    with pytest.raises(ValidationError) as raised:
+        ingesting.ingest(store, [folder])
+    assert [(Path(p.file).name, p.field) for p in raised.value.problems] == [("path-005.yaml", "subject")]
+    assert store.head() == 0 and store.entities() == []
+    store.close()
+
+
+@pytest.mark.parametrize("known", [None, datetime(2025, 3, 4).date()])
+def test_a_hash_from_its_prepared_part_is_the_row_hash(known: Any) -> None:
+    row = {
+        "seq": 12, "event_id": 'doc:"e"\\1', "stream": "s\u2028t", "stream_version": 3, "type": "model_release",
+        "schema_version": 2, "when_text": "early 2025", "when_edtf": "2025-01/2025-04", "earliest": FIXED.date(),
+        "latest": None, "precision": "month", "qualifier": "", "anchor": "text", "certainty": "reported",
+        "entities": '["a","b"]', "facts": '{"x":1.5,"y":"中"}', "document_id": "doc", "quote": "q\n\t\x00",
+        "quote_start": None, "quote_end": 7, "known_from": known, "recorded_at": FIXED,
+    }
+    part = event_part([row[c] for c in EVENT_PART])
+    assert chained_hash("ab" * 32, row, part) == row_hash("ab" * 32, row)
+
+
+def test_the_collector_runs_again_after_an_ingest(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    store = open_store(fresh_url())
+    paused = []
+    ingesting.ingest(store, [folder], progress=lambda done, total: paused.append(not gc.isenabled()))
+    assert gc.isenabled() and paused and all(paused)
+
+    # An append that fails half way leaves it on too.
+    def fail(*args: Any, **kwargs: Any) -> None:
+        assert not gc.isenabled()
+        raise RuntimeError("the disk is gone")
+
+    store.close()
+    monkeypatch.setattr(storing.Store, "_append_group", fail)
+    store = open_store(fresh_url())
+    with pytest.raises(RuntimeError):
+        ingesting.ingest(store, [folder])
+    store.close()
+    assert gc.isenabled()
