@@ -118,7 +118,7 @@ def shadow(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     smallest by value among those ended by the cutoff (a running minimum as
     the end grows) or among all of them (when none has ended). Every other
     one is flagged; the same holds for the open-start values with forecasts
-    only. ``rows_between`` skips flagged values; ``model_row`` gives the same
+    only. ``versions`` leaves flagged values out; ``model_row`` gives the same
     row without them (the equivalence tests compare).
     """
     groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
@@ -246,10 +246,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
 
 def status(store: Store, head: int) -> list[dict[str, Any]]:
     """Where ``model_values`` and ``model_rows`` stand: checkpoint, lag and size, and whether reads use them."""
-    by_slug = {e.slug: e for e in store.entities()}
-    stamps = {NAME: _stamp(by_slug.values()),
-              ROWS: _context_stamp(Context(entities=by_slug, documents={}),
-                                   (s for s, e in by_slug.items() if e.kind == "model"))}
+    stamps = dict(zip((NAME, ROWS), _stamps(store, {e.slug: e for e in store.entities()}), strict=True))
     out = []
     with store.engine.connect() as conn:
         for name, table in ((NAME, T), (ROWS, R)):

@@ -187,9 +187,9 @@ def _answer(
     store: Store, selected: Sequence[Projection], cutoffs: Sequence[tuple[date, str]], *, known: date | None,
     at_seq: int | None, filters: Filters, unchanged: bool = True,
 ) -> list[Answered] | None:
-    """Rows at each cutoff with the models answered from their values table, or None where it cannot be.
+    """Rows at each cutoff with the models answered from their stored rows, or None where it cannot be.
 
-    The values table answers the default basis only (the whole log, known at
+    The stored rows (``modelvalues``) answer the default basis only (the whole log, known at
     any time) and only while it is current; every other case folds claims.
     With ``unchanged=False`` models whose row is the same at every cutoff are
     left out (a diff does not need them).

@@ -276,12 +276,12 @@ class BySubject(TableRefresh):
 
 
 class ModelRows(BySubject):
-    """models: every row from the models' values table, which ``refresh`` folds first.
+    """models: every row from the models' stored rows (``model_rows``), which ``refresh`` folds first.
 
-    Reading the values table costs about what recomputing a few busy models
-    from their claims does, so every row is rewritten each time; while the
-    table is not current at the refresh's head (an append landed between the
-    two), rows are computed from claims as for any subject.
+    Reading one stored row per model costs less than recomputing a few busy
+    models from their claims, so every row is rewritten each time; while the
+    tables are not current at the refresh's head (an append landed between
+    the two), rows are computed from claims as for any subject.
     """
 
     def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
