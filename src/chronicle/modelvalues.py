@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -36,11 +36,11 @@ import sqlalchemy as sa
 
 from chronicle import database, tables
 from chronicle.corrections import read_corrections
-from chronicle.events import CORRECTION_TYPES, Entity, Event
+from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
-    ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values, model_row, release_when,
+    ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values_of, model_row, release_when,
 )
 from chronicle.store import LogFilter, Store, chunks, collection_paused
 
@@ -66,23 +66,71 @@ def _lower(current: Pick | None, new: Pick) -> Pick:
     return new if current is None or new[:2] < current[:2] else current
 
 
-def fold(events: Iterable[Event], models: set[str]) -> dict[tuple[str, str, str], list[Pick | None]]:
-    """Model, cell and value -> its three picks, from events (corrections and non-models skipped)."""
+#: What the fold reads of each event: no event objects are made. Dates come as
+#: the driver gives them (SQLite: text) and are read once per distinct value.
+_FOLD_SELECT = [
+    tables.events.c.stream, tables.events.c.type, tables.events.c.schema_version, tables.events.c.certainty,
+    tables.events.c.when_edtf, sa.type_coerce(tables.events.c.earliest, sa.Text),
+    sa.type_coerce(tables.events.c.latest, sa.Text), tables.events.c.event_id, tables.events.c.document_id,
+    tables.events.c.quote, tables.events.c.facts,
+]
+_MODELS = sa.select(tables.entities.c.slug).where(tables.entities.c.kind == "model")
+MEMO = 100_000  # distinct (type, date, facts) whose cell values are kept while folding
+
+
+def scan(conn: sa.Connection, head: int, *, after: int = 0, subjects: Sequence[str] = ()) -> Iterator[Sequence[Any]]:
+    """The rows ``fold`` takes: models' claims in (after, head], in storage order.
+
+    Without ``subjects``, every model's (the subquery on ``entities`` keeps the
+    others' rows in the database: most of a log is not about models).
+    """
+    e = tables.events.c
+    query = sa.select(*_FOLD_SELECT).where(
+        e.seq > after, e.seq <= head, e.type.not_in(sorted(CORRECTION_TYPES)),
+        e.stream.in_(list(subjects)) if subjects else e.stream.in_(_MODELS),
+    )
+    result = conn.execute(query, execution_options={"stream_results": True, "yield_per": 5000})
+    for rows in result.partitions():
+        yield from rows
+
+
+def _ordinal(value: Any) -> int:
+    return (date.fromisoformat(value) if isinstance(value, str) else value).toordinal()
+
+
+def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str, str], list[Pick | None]]:
+    """Model, cell and value -> its three picks, from ``scan``'s rows (corrections and non-models skipped)."""
     out: dict[tuple[str, str, str], list[Pick | None]] = {}
-    for event in events:
-        if event.subject not in models or event.type in CORRECTION_TYPES:
+    days: dict[Any, int] = {None: NO_START}
+    cells: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    loads = json.loads
+    for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts in rows:
+        if subject not in models or kind in CORRECTION_TYPES:
             continue
-        when = event.when
-        start = when.earliest.toordinal() if when.earliest is not None else NO_START
-        evidence = (event.event_id, event.document, event.evidence.quote)
-        if event.certainty == "forecast":
+        # What a claim gives its cells depends on its type, facts and (releases) date only.
+        memo = (kind, version, edtf if kind in RELEASE_TYPES else None, facts)
+        given = cells.get(memo)
+        if given is None:
+            payload = loads(facts)
+            if UPCASTERS and (kind, version) in UPCASTERS:
+                payload, _ = upcast(kind, version, payload)
+            if len(cells) >= MEMO:
+                cells.clear()
+            given = cells[memo] = cell_values_of(kind, edtf, payload)
+        start = days.get(earliest)
+        if start is None:
+            start = days[earliest] = _ordinal(earliest)
+        evidence = (event_id, document, quote)
+        if certainty == "forecast":
             picks: list[tuple[int, Pick]] = [(2, (start, *evidence))]
         else:
             picks = [(0, (start, *evidence))]
-            if when.latest is not None:
-                picks.append((1, (when.latest.toordinal(), *evidence)))
-        subject = event.subject
-        for cell, value in cell_values(event):
+            if latest is not None:
+                end = days.get(latest)
+                if end is None:
+                    end = days[latest] = _ordinal(latest)
+                picks.append((1, (end, *evidence)))
+        for cell, value in given:
             found = out.get(key := (subject, cell, value))
             if found is None:
                 found = out[key] = [None, None, None]
@@ -207,8 +255,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
             # models at a time would seek all over it) and the values of every
             # model are held (about 400 bytes a value); new events are read a few
             # hundred models at a time, so a catch-up's memory stays flat.
-            everything = fold(store.read(LogFilter(at_seq=head, ordered=False, picked=frozenset(models))), models) \
-                if fresh else {}
+            everything = fold(scan(conn, head), models) if fresh else {}
             by_model: dict[str, list[tuple[str, str, str]]] = {}
             for key in everything:
                 by_model.setdefault(key[0], []).append(key)
@@ -216,8 +263,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 if fresh:
                     found = {k: everything.pop(k) for m in chunk for k in by_model.get(m, ())}
                 else:
-                    found = fold(store.read(LogFilter(after=after, at_seq=head, subjects=tuple(chunk),
-                                                      ordered=False)), models)
+                    found = fold(scan(conn, head, after=after, subjects=chunk), models)
                 if not fresh and found:
                     for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                         key = (row.model, row.cell, row.value)

@@ -36,8 +36,7 @@ RELEASE = "release"
 LISTED = 5
 
 
-def _openness(event: Event) -> str | None:
-    facts = event.facts
+def _openness(facts: Mapping[str, Any]) -> str | None:
     if "openness" in facts:
         return str(facts["openness"])
     if "open_weights" in facts:
@@ -50,8 +49,7 @@ def is_open(value: Any) -> bool:
     return any(isinstance(v, str) and v.lower().startswith(OPEN_WORDS) for v in values)
 
 
-def _benchmark(event: Event) -> str | None:
-    facts = event.facts
+def _benchmark(facts: Mapping[str, Any]) -> str | None:
     parts = []
     for fact, verb in (("matched_model", "matches"), ("outperformed_model", "beats")):
         if fact in facts:
@@ -61,12 +59,12 @@ def _benchmark(event: Event) -> str | None:
     return " ".join(parts) or None
 
 
-#: cell -> the value a claim gives it (None: no value). Order is display order.
-VALUES: dict[str, Callable[[Event], Any]] = {
+#: cell -> the value a claim's facts give it (None: no value). Order is display order.
+VALUES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "openness": _openness,
-    "license": lambda e: e.facts.get("license"),
-    "parameters": lambda e: e.facts.get("parameters"),
-    "modalities": lambda e: e.facts.get("modalities"),
+    "license": lambda facts: facts.get("license"),
+    "parameters": lambda facts: facts.get("parameters"),
+    "modalities": lambda facts: facts.get("modalities"),
     "benchmarks": _benchmark,
 }
 
@@ -76,18 +74,23 @@ LISTING = frozenset({"benchmarks"})
 
 #: Values kept only to tell whether sources disagree (what a model matched is one
 #: claim per source; the benchmarks cell lists every such claim side by side).
-DISAGREEMENTS: dict[str, Callable[[Event], Any]] = {
-    "matched_model": lambda e: e.facts.get("matched_model"),
+DISAGREEMENTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "matched_model": lambda facts: facts.get("matched_model"),
 }
 
 
 def cell_values(event: Event) -> list[tuple[str, str]]:
     """(cell, canonical JSON of the value) for every cell a model's claim gives a value."""
+    return cell_values_of(event.type, event.when.edtf, event.facts)
+
+
+def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``cell_values`` of a claim of type ``kind``, dated ``edtf``, with these facts."""
     found = [(ANY, "null")]
-    if event.type in RELEASE_TYPES:
-        found.append((RELEASE, canonical_json(event.when.edtf)))
+    if kind in RELEASE_TYPES:
+        found.append((RELEASE, canonical_json(edtf)))
     for name, value_of in _CELLS:
-        value = value_of(event)
+        value = value_of(facts)
         if value is not None and value != "":
             found.append((name, canonical_json(value)))
     return found
@@ -321,5 +324,5 @@ def model_row(
 
 
 __all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "LISTED", "LISTING", "POSSIBLY", "RELEASE", "RELEASE_TYPES",
-           "Models", "Seen", "cell_values", "evidence", "is_open", "model_row", "newest", "release_when",
+           "Models", "Seen", "cell_values", "cell_values_of", "evidence", "is_open", "model_row", "newest", "release_when",
            "values_from_claims"]
