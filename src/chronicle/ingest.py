@@ -10,7 +10,6 @@ size is ingested in the memory of its largest file.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import pickle
 import re
 import tempfile
@@ -24,7 +23,7 @@ from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
 from chronicle.events import Entity, Event, Evidence
 from chronicle.fuzzydate import FuzzyDate
-from chronicle.store import Prepared, Refusal, Store, collection_paused, prepare_row
+from chronicle.store import Prepared, Refusal, Store, collection_paused, prepare_row, second_core
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -254,7 +253,7 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
     are handed on in file order, so that whichever process validates them,
     the same files give the same answer, problems and spool.
     """
-    if parallel and len(paths) > 1 and _second_core() and _size(paths) >= PARALLEL_BYTES:
+    if parallel and len(paths) > 1 and second_core() and _size(paths) >= PARALLEL_BYTES:
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:  # pragma: no cover - no fork on this platform
@@ -264,21 +263,6 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
             return
     for path in paths:
         yield _check_events_file(path, None, slugs, documents_dirs)
-
-
-def _second_core() -> bool:
-    """Whether this process may run on more than one core.
-
-    The load average was once asked too, but it counts the ingest itself
-    (and whatever ran just before it), so on two cores the second process
-    almost never started; and where another process keeps a core busy,
-    sharing the work still ends the validation sooner.
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - no affinity on this platform
-        cores = os.cpu_count() or 1
-    return cores > 1
 
 
 def _size(paths: list[Path]) -> int:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -42,7 +44,7 @@ from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
     ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values_of, model_row, release_when,
 )
-from chronicle.store import LogFilter, Store, chunks, collection_paused
+from chronicle.store import LogFilter, Store, chunks, collection_paused, second_core
 
 NAME = "model_values"
 ROWS = "model_rows"  # the checkpoint of the rows' versions
@@ -78,17 +80,23 @@ _MODELS = sa.select(tables.entities.c.slug).where(tables.entities.c.kind == "mod
 MEMO = 100_000  # distinct (type, date, facts) whose cell values are kept while folding
 
 
-def scan(conn: sa.Connection, head: int, *, after: int = 0, subjects: Sequence[str] = ()) -> Iterator[Sequence[Any]]:
+def scan(conn: sa.Connection, head: int, *, after: int = 0, subjects: Sequence[str] = (),
+         first: str | None = None, last: str | None = None) -> Iterator[Sequence[Any]]:
     """The rows ``fold`` takes: models' claims in (after, head], in storage order.
 
     Without ``subjects``, every model's (the subquery on ``entities`` keeps the
-    others' rows in the database: most of a log is not about models).
+    others' rows in the database: most of a log is not about models), or
+    those with slugs from ``first`` to ``last``.
     """
     e = tables.events.c
     query = sa.select(*_FOLD_SELECT).where(
         e.seq > after, e.seq <= head, e.type.not_in(sorted(CORRECTION_TYPES)),
         e.stream.in_(list(subjects)) if subjects else e.stream.in_(_MODELS),
     )
+    if first is not None:
+        query = query.where(e.stream >= first)
+    if last is not None:
+        query = query.where(e.stream <= last)
     result = conn.execute(query, execution_options={"stream_results": True, "yield_per": 5000})
     for rows in result.partitions():
         yield from rows
@@ -247,24 +255,16 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 return after
             if fresh:
                 touched = sorted(models)
+                with collection_paused():
+                    _refold(store, conn, head, models, ctx)
             else:
                 e = tables.events.c
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
-            # From scratch, the log is read once in storage order (reading it a few
-            # models at a time would seek all over it) and the values of every
-            # model are held (about 400 bytes a value); new events are read a few
-            # hundred models at a time, so a catch-up's memory stays flat.
-            everything = fold(scan(conn, head), models) if fresh else {}
-            by_model: dict[str, list[tuple[str, str, str]]] = {}
-            for key in everything:
-                by_model.setdefault(key[0], []).append(key)
-            for chunk in chunks(touched, FOLD_CHUNK):
-                if fresh:
-                    found = {k: everything.pop(k) for m in chunk for k in by_model.get(m, ())}
-                else:
-                    found = fold(scan(conn, head, after=after, subjects=chunk), models)
-                if not fresh and found:
+            # New events are read a few hundred models at a time, so a catch-up's memory stays flat.
+            for chunk in chunks(touched if not fresh else [], FOLD_CHUNK):
+                found = fold(scan(conn, head, after=after, subjects=chunk), models)
+                if found:
                     for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                         key = (row.model, row.cell, row.value)
                         mine = found.get(key)
@@ -288,6 +288,118 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 {"name": ROWS, "version": Models.version, "seq": head, "stamp": rows_stamp, "updated_at": now},
             ])
             return head
+
+
+#: A refold shares the work with a second process from this many models' claims on.
+PARALLEL_CLAIMS = 200_000
+
+
+def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx: Context) -> None:
+    """Fold every model's values and versions from the log into the emptied tables.
+
+    The log is read in storage order (reading it a few models at a time would
+    seek all over it). Models are independent of each other, so on a large
+    log a forked process takes the models of a second range of slugs (split
+    where the claims are halved) and hands back their rows a chunk at a time,
+    while this one does the first range and alone writes; each reads only
+    its own models' claims. Either way the same rows are written.
+    """
+    weights = _claims(conn, head)
+    ordered = sorted(models)
+    parts = _halves(ordered, weights) if sum(weights.values()) >= PARALLEL_CLAIMS and second_core() else [ordered]
+    context = None
+    if len(parts) == 2:
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            parts = [ordered]
+    if context is None:
+        for values, versions in _computed(conn, head, parts[0], ctx):
+            _insert(conn, values, versions)
+        return
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_refold_worker, args=(send, store, head, parts[1], ctx), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        more = True
+        for values, versions in _computed(conn, head, parts[0], ctx):
+            _insert(conn, values, versions)
+            while more and receive.poll():  # the other half's rows, as they come
+                more = _take(receive, conn, worker)
+        while more:
+            more = _take(receive, conn, worker)
+        worker.join()
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
+
+
+def _claims(conn: sa.Connection, head: int) -> dict[str, int]:
+    """Claims per model (corrections included: a weight, not a count anyone reads)."""
+    e = tables.events.c
+    query = sa.select(e.stream, sa.func.count()).where(e.seq <= head, e.stream.in_(_MODELS)).group_by(e.stream)
+    return {stream: int(n) for stream, n in conn.execute(query)}
+
+
+def _halves(ordered: Sequence[str], weights: Mapping[str, int]) -> list[Sequence[str]]:
+    """``ordered`` cut in two where the claims before the cut first reach half of them."""
+    half, total = sum(weights.values()) / 2, 0
+    for i, model in enumerate(ordered):
+        total += weights.get(model, 0)
+        if total >= half:
+            return [p for p in (ordered[: i + 1], ordered[i + 1 :]) if p]
+    return [ordered]
+
+
+def _computed(conn: sa.Connection, head: int, models: Sequence[str], ctx: Context,
+              ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The values' rows and the versions' rows of ``models`` (a range of slugs), a chunk at a time."""
+    wanted = set(models)
+    everything = fold(scan(conn, head, first=models[0], last=models[-1]), wanted) if models else {}
+    by_model: dict[str, list[tuple[str, str, str]]] = {}
+    for key in sorted(everything):
+        by_model.setdefault(key[0], []).append(key)
+    for chunk in chunks(models, FOLD_CHUNK):
+        rows = shadow([_row(k, everything.pop(k)) for m in chunk for k in by_model.get(m, ())])
+        yield rows, _versions_of(chunk, rows, ctx)
+
+
+def _insert(conn: sa.Connection, values: list[dict[str, Any]], versions: list[dict[str, Any]]) -> None:
+    database.bulk_insert(conn, T, values)
+    database.bulk_insert(conn, R, versions)
+
+
+def _take(receive: Any, conn: sa.Connection, worker: Any) -> bool:
+    """Write the next chunk the worker sent; False once it has sent everything."""
+    try:
+        kind, payload = pickle.loads(receive.recv_bytes())
+    except EOFError:
+        worker.join()
+        raise RuntimeError("the process folding the second half of the models ended without its rows "
+                           f"(exit code {worker.exitcode})") from None
+    if kind == "error":
+        raise RuntimeError(f"the process folding the second half of the models failed: {payload}")
+    if kind == "done":
+        return False
+    _insert(conn, *payload)
+    return True
+
+
+def _refold_worker(send: Any, store: Store, head: int, models: Sequence[str], ctx: Context) -> None:
+    """In the forked process: fold ``models`` on a connection of its own and send their rows."""
+    store.engine.dispose(close=False)  # the parent's pooled connections are the parent's
+    try:
+        with collection_paused(), store.engine.connect() as conn:
+            for values, versions in _computed(conn, head, models, ctx):
+                send.send_bytes(pickle.dumps(("rows", (values, versions)), protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(pickle.dumps(("done", None)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the refold
+        send.send_bytes(pickle.dumps(("error", f"{type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
 
 
 def status(store: Store, head: int) -> list[dict[str, Any]]:
@@ -469,6 +581,13 @@ def _context_stamp(ctx: Context, models: Iterable[str]) -> str:
 
 def _write_versions(conn: sa.Connection, models: Sequence[str], rows: Iterable[Any], ctx: Context) -> None:
     """Recompute the versions of ``models`` from their values (dicts or table rows)."""
+    out = _versions_of(models, rows, ctx)
+    conn.execute(R.delete().where(R.c.model.in_(list(models))))
+    database.bulk_insert(conn, R, out)
+
+
+def _versions_of(models: Sequence[str], rows: Iterable[Any], ctx: Context) -> list[dict[str, Any]]:
+    """The ``model_rows`` rows of ``models`` from their values (dicts or table rows)."""
     by_model: dict[str, tuple[list[Item], list[bool]]] = {m: ([], [False]) for m in models}
     for row in rows:
         m: Mapping[str, Any] = row if isinstance(row, dict) else row._mapping
@@ -486,8 +605,7 @@ def _write_versions(conn: sa.Connection, models: Sequence[str], rows: Iterable[A
         items, released = by_model[model]
         out.append({"model": model, "since": -1, "body": None})
         out += [{"model": model, "since": day, "body": body} for day, body in versions(model, items, released[0], ctx)]
-    conn.execute(R.delete().where(R.c.model.in_(list(models))))
-    database.bulk_insert(conn, R, out)
+    return out
 
 
 def rows_at(store: Store, cutoff: date, entities: Mapping[str, Entity], *, at_seq: int | None = None) -> Answer | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import random
 import threading
 import time
@@ -135,6 +136,21 @@ _pause_lock = threading.Lock()
 _pause_depth = 0
 _pause_restore = False
 _pause_promote = False
+
+
+def second_core() -> bool:
+    """Whether this process may run on more than one core (bulk work then shares it with a fork).
+
+    The load average is not asked: it counts the work itself (and whatever
+    ran just before it), so on two cores a second process would almost
+    never start; and where another process keeps a core busy, sharing the
+    work still ends it sooner.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - no affinity on this platform
+        cores = os.cpu_count() or 1
+    return cores > 1
 
 
 @contextmanager

@@ -221,7 +221,7 @@ def test_validation_shared_with_a_second_process_gives_the_same_answer(
     answers = []
     for parallel in (False, True):
         monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
-        monkeypatch.setattr(ingesting, "_second_core", lambda: True)
+        monkeypatch.setattr(ingesting, "second_core", lambda: True)
         store = open_store(str(tmp_path / f"{parallel}.db"))
         report = ingesting.ingest(store, [folder]).to_dict()
         answers.append(([e.to_dict() | {"recorded_at": None} for e in store.read()], report["files"]))

@@ -77,7 +77,7 @@ def test_every_way_of_ingesting_stores_the_same_rows(
     folder = tmp_path / "corpus"
     _corpus(folder)
     monkeypatch.setattr(storing, "_now", lambda: FIXED)
-    monkeypatch.setattr(ingesting, "_second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "second_core", lambda: True)
     answers = []
     for parallel in (False, True):
         monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0 if parallel else 1 << 60)
@@ -109,7 +109,7 @@ def test_a_bad_file_amid_the_shared_work_appends_nothing(
     _corpus(folder)
     path = folder / "path-005.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("subject: qwen", "subject: nobody", 1), encoding="utf-8")
-    monkeypatch.setattr(ingesting, "_second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "second_core", lambda: True)
     monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
     store = open_store(fresh_url())
     with pytest.raises(ValidationError) as raised:

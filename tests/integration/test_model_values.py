@@ -9,6 +9,7 @@ exactly the rows a fold from scratch writes.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,49 @@ def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, m
     assert len(versions) > 2 * len({v[0] for v in versions})  # rows that change over event time
     modelvalues.catch_up(store, rebuild=True)
     assert _table(store) == incremental
+    assert _versions(store) == versions
+    # From scratch in two processes (each its own range of models): the same rows.
+    halves = _two_processes(monkeypatch)
+    modelvalues.catch_up(store, rebuild=True)
+    assert len(halves) == 1 and len(halves[0]) == 2 and all(halves[0])  # two ranges, both with models
+    assert _table(store) == incremental
+    assert _versions(store) == versions
+
+
+def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Make a refold share the work with a forked process whatever the log's size; returns the cuts made."""
+    monkeypatch.setattr(modelvalues, "PARALLEL_CLAIMS", 0)
+    monkeypatch.setattr(modelvalues, "second_core", lambda: True)
+    cuts: list[Any] = []
+    halves = modelvalues._halves
+
+    def spy(ordered: Any, weights: Any) -> Any:
+        cuts.append(halves(ordered, weights))
+        return cuts[-1]
+
+    monkeypatch.setattr(modelvalues, "_halves", spy)
+    return cuts
+
+
+def test_a_failed_second_process_fails_the_refold_and_keeps_the_tables(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ingest(store, [corpus])
+    before, versions = _table(store), _versions(store)
+    assert before and versions
+    _two_processes(monkeypatch)
+    parent = os.getpid()
+    build = modelvalues.versions
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise ValueError("no versions here")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(modelvalues, "versions", failing)
+    with pytest.raises(RuntimeError, match="ValueError: no versions here"):
+        modelvalues.catch_up(store, rebuild=True)
+    assert _table(store) == before
     assert _versions(store) == versions
 
 
