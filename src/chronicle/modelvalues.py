@@ -28,6 +28,8 @@ import hashlib
 import json
 import multiprocessing
 import pickle
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -292,6 +294,11 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
 
 #: A refold shares the work with a second process from this many models' claims on.
 PARALLEL_CLAIMS = 200_000
+#: The share of the claims whose models this process folds when a second one helps
+#: (it also writes every row, the other's too).
+OWN_SHARE = 0.4
+#: Chunks of rows the second process may send ahead of their writing (bounds memory).
+AHEAD = 4
 
 
 def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx: Context) -> None:
@@ -299,14 +306,14 @@ def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx:
 
     The log is read in storage order (reading it a few models at a time would
     seek all over it). Models are independent of each other, so on a large
-    log a forked process takes the models of a second range of slugs (split
-    where the claims are halved) and hands back their rows a chunk at a time,
+    log a forked process takes the models of a second range of slugs (the
+    larger share of the claims) and hands back their rows a chunk at a time,
     while this one does the first range and alone writes; each reads only
     its own models' claims. Either way the same rows are written.
     """
     weights = _claims(conn, head)
     ordered = sorted(models)
-    parts = _halves(ordered, weights) if sum(weights.values()) >= PARALLEL_CLAIMS and second_core() else [ordered]
+    parts = _halves(ordered, weights, OWN_SHARE) if sum(weights.values()) >= PARALLEL_CLAIMS and second_core() else [ordered]
     context = None
     if len(parts) == 2:
         try:
@@ -321,20 +328,38 @@ def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx:
     worker = context.Process(target=_refold_worker, args=(send, store, head, parts[1], ctx), daemon=True)
     worker.start()
     send.close()
+    # A thread takes the worker's chunks off the pipe as they come (a few ahead),
+    # so the worker is not held up while this process computes or writes.
+    received: queue.Queue[bytes | None] = queue.Queue(AHEAD)
+
+    def pump() -> None:
+        try:
+            while True:
+                received.put(receive.recv_bytes())
+        except (EOFError, OSError):
+            received.put(None)
+
+    reader = threading.Thread(target=pump, name="chronicle-refold", daemon=True)
+    reader.start()
     try:
         more = True
         for values, versions in _computed(conn, head, parts[0], ctx):
             _insert(conn, values, versions)
-            while more and receive.poll():  # the other half's rows, as they come
-                more = _take(receive, conn, worker)
+            while more and not received.empty():
+                more = _take(received.get(), conn, worker)
         while more:
-            more = _take(receive, conn, worker)
+            more = _take(received.get(), conn, worker)
         worker.join()
     finally:
-        receive.close()
         if worker.is_alive():
             worker.terminate()
             worker.join()
+        while reader.is_alive():  # let it see the end of the pipe and stop
+            try:
+                received.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        receive.close()
 
 
 def _claims(conn: sa.Connection, head: int) -> dict[str, int]:
@@ -344,12 +369,12 @@ def _claims(conn: sa.Connection, head: int) -> dict[str, int]:
     return {stream: int(n) for stream, n in conn.execute(query)}
 
 
-def _halves(ordered: Sequence[str], weights: Mapping[str, int]) -> list[Sequence[str]]:
-    """``ordered`` cut in two where the claims before the cut first reach half of them."""
-    half, total = sum(weights.values()) / 2, 0
+def _halves(ordered: Sequence[str], weights: Mapping[str, int], share: float) -> list[Sequence[str]]:
+    """``ordered`` cut in two where the claims before the cut first reach ``share`` of them."""
+    cut, total = sum(weights.values()) * share, 0
     for i, model in enumerate(ordered):
         total += weights.get(model, 0)
-        if total >= half:
+        if total >= cut:
             return [p for p in (ordered[: i + 1], ordered[i + 1 :]) if p]
     return [ordered]
 
@@ -372,14 +397,13 @@ def _insert(conn: sa.Connection, values: list[dict[str, Any]], versions: list[di
     database.bulk_insert(conn, R, versions)
 
 
-def _take(receive: Any, conn: sa.Connection, worker: Any) -> bool:
-    """Write the next chunk the worker sent; False once it has sent everything."""
-    try:
-        kind, payload = pickle.loads(receive.recv_bytes())
-    except EOFError:
+def _take(blob: bytes | None, conn: sa.Connection, worker: Any) -> bool:
+    """Write a chunk the worker sent (None: the pipe ended); False once it has sent everything."""
+    if blob is None:
         worker.join()
         raise RuntimeError("the process folding the second half of the models ended without its rows "
-                           f"(exit code {worker.exitcode})") from None
+                           f"(exit code {worker.exitcode})")
+    kind, payload = pickle.loads(blob)
     if kind == "error":
         raise RuntimeError(f"the process folding the second half of the models failed: {payload}")
     if kind == "done":

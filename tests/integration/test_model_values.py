@@ -109,8 +109,8 @@ def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     cuts: list[Any] = []
     halves = modelvalues._halves
 
-    def spy(ordered: Any, weights: Any) -> Any:
-        cuts.append(halves(ordered, weights))
+    def spy(ordered: Any, weights: Any, share: float) -> Any:
+        cuts.append(halves(ordered, weights, share))
         return cuts[-1]
 
     monkeypatch.setattr(modelvalues, "_halves", spy)
