@@ -11,7 +11,8 @@ from __future__ import annotations
 import operator
 import os
 from pathlib import Path
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -184,8 +185,20 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     bulk_insert_values(conn, table, values)
 
 
-def bulk_insert_values(conn: sa.Connection, table: sa.Table, values: Sequence[Sequence[Any]]) -> None:
-    """:func:`bulk_insert` of rows given as values in the table's column order."""
+def stored_date(dialect: str) -> Callable[[date | None], Any]:
+    """A date as :func:`bulk_insert_values` hands it to the driver: ISO text on SQLite, as it is elsewhere."""
+    if dialect == "sqlite":
+        return lambda day: None if day is None else day.isoformat()
+    return lambda day: day
+
+
+def bulk_insert_values(conn: sa.Connection, table: sa.Table, values: Sequence[Sequence[Any]], *,
+                       stored: bool = False) -> None:
+    """:func:`bulk_insert` of rows given as values in the table's column order.
+
+    With ``stored`` the values are already what the driver is given (dates
+    through :func:`stored_date`, no booleans): they go to it untouched.
+    """
     if not values:
         return
     names = [c.name for c in table.columns]
@@ -200,7 +213,7 @@ def bulk_insert_values(conn: sa.Connection, table: sa.Table, values: Sequence[Se
         return
     dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
     flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
-    if dates or flags:
+    if (dates or flags) and not stored:
         # A date's text once per distinct date: rows share a handful of them.
         texts: dict[Any, str] = {}
         converted = []

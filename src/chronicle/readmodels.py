@@ -127,13 +127,15 @@ class Run:
         self._cells: dict[tuple[int, str], tuple[Any, ...] | None] = {}
         self._dates: list[FuzzyDate] = []
         self._names: dict[str, str] = {}
+        self._day = database.stored_date(self.store.dialect)
 
     def slugs(self, kinds: Sequence[str]) -> list[str]:
         return sorted(s for s, e in self.ctx.entities.items() if e.kind in kinds)
 
     def claim_cells(self, when: FuzzyDate, certainty: str) -> tuple[Any, ...] | None:
         """A claim's cells from its date and certainty, in table order (when_text, when_edtf, earliest,
-        latest, precision, status, certainty); None when it has not happened by the cutoff."""
+        latest, precision, status, certainty) and in the driver's form (see ``database.stored_date``);
+        None when it has not happened by the cutoff."""
         key = (id(when), certainty)
         try:
             return self._cells[key]
@@ -143,8 +145,9 @@ class Run:
         # the date is kept alive while its key is in use.
         self._dates.append(when)
         st = status_at(when, certainty, self.cutoff)
+        day = self._day
         found = self._cells[key] = None if st is None else (
-            when.text or "", when.edtf, when.earliest, when.latest, when.precision.value, st, certainty)
+            when.text or "", when.edtf, day(when.earliest), day(when.latest), when.precision.value, st, certainty)
         return found
 
     def name_of(self, slug: str | None) -> str:
@@ -228,7 +231,7 @@ class PerClaim(TableRefresh):
     def _add(self, conn: sa.Connection, run: Run, batch: list[Claimed]) -> None:
         with collection_paused():
             values = self.values(run, batch)
-        database.bulk_insert_values(conn, self.table, values)
+        database.bulk_insert_values(conn, self.table, values, stored=True)
 
     def values(self, run: Run, batch: list[Claimed]) -> list[tuple[Any, ...]]:
         """The table's rows from a batch of claims, as values in column order."""
@@ -445,7 +448,9 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
     if "models" in wanted:
         # First, in its own transaction, so the models rows below come from it.
         modelvalues.catch_up(store)
-    with store.engine.connect() as conn:
+    # The rows of a whole recompute are many objects made and dropped
+    # without cycles among them; the collector would only traverse them.
+    with store.engine.connect() as conn, collection_paused():
         database.write_begin(conn)
         with conn.begin():
             # One refresh at a time, and each computed inside the lock from the
