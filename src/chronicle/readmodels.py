@@ -13,20 +13,21 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
 
 from chronicle import database, modelvalues, queries, tables
-from chronicle.conflicts import unsettled_events
+from chronicle.conflicts import NOT_CLAIMS, unsettled_events
 from chronicle.corrections import read_corrections
-from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.events import CORRECTION_TYPES, UPCASTERS, Event
 from chronicle.fuzzydate import FuzzyDate, parse
 from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
 from chronicle.projections.base import claim_status, status_at
+from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import METRIC_FACTS, context_of, period_at, summary_of
 from chronicle.projections.values import display
 from chronicle.render import cell
@@ -360,10 +361,10 @@ class BySubject(TableRefresh):
         for chunk in self._by_size(run, subjects):
             flt = LogFilter(at_seq=run.head, subjects=tuple(chunk), until=run.cutoff, future_types=future,
                             ordered=False)
-            events = list(run.store.read(flt))
+            events, rivals = self._read(run, flt)
             state = State(projection)
             state.apply(events, ctx)
-            visible = [e for e in events if e.event_id not in ctx.retracted
+            visible = [e for e in (*events, *rivals) if e.event_id not in ctx.retracted
                        and claim_status(e, run.cutoff) is not None]
             conflicted = unsettled_events(visible, ctx.ranks)
             rows = []
@@ -374,6 +375,34 @@ class BySubject(TableRefresh):
                 rows.append(self.to_row(row))
             self._insert(conn, rows)
 
+
+    def _read(self, run: Run, flt: LogFilter) -> tuple[list[Event], list[Event]]:
+        """The events of ``flt`` the projection folds, and the others its rows' conflicts may involve.
+
+        A conflict is among claims of one subject and fact: a row's claims
+        (of the projection's ``event_types``) can only disagree with events
+        that state one of their facts. Those are read besides them (picked
+        in SQL by type and by the facts' keys in the stored JSON, then
+        exactly); the rest of a subject's events (most of a busy one's) are
+        not read at all. The rows' conflicts are those among all its events.
+        """
+        types = self.projection.event_types
+        if types is None or types & RELEASE_TYPES or UPCASTERS:
+            # Release dates conflict whatever the facts; upcast facts are not the stored ones.
+            events = list(run.store.read(flt))
+            return events, []
+        events = list(run.store.read(replace(flt, types=tuple(sorted(types)))))
+        stated: dict[str, set[str]] = {}
+        for e in events:
+            stated.setdefault(e.subject, set()).update(f for f in e.facts if f not in NOT_CLAIMS)
+        facts = sorted(set().union(*stated.values()))
+        if not facts:
+            return events, []
+        others = run.store.read(replace(flt, subjects=tuple(sorted(stated)), other_types=tuple(sorted(types)),
+                                        may_state=tuple(facts)))
+        rivals = [e for e in others if e.type not in CORRECTION_TYPES
+                  and not stated[e.subject].isdisjoint(e.facts)]
+        return events, rivals
 
     def _by_size(self, run: Run, subjects: Sequence[str]) -> Iterator[Sequence[str]]:
         """The subjects in chunks of at most CHUNK subjects and, where a subject allows, CHUNK_EVENTS events."""

@@ -532,6 +532,11 @@ class LogFilter:
     future_types: tuple[str, ...] = ()
     #: Only events whose subject is an entity of one of these kinds.
     subject_kinds: tuple[str, ...] = ()
+    #: Only events of none of these types.
+    other_types: tuple[str, ...] = ()
+    #: Only events that may state one of these facts: their stored facts
+    #: contain the fact's key as JSON (a superset, for the caller to pick from).
+    may_state: tuple[str, ...] = ()
     #: In sequence order (a fold that sorts by event time does not need it).
     ordered: bool = True
     #: Only events about these subjects, picked as rows arrive and before they are
@@ -550,6 +555,11 @@ class LogFilter:
             clauses.append(c.type.in_(self.types))
         if self.subjects:
             clauses.append(c.stream.in_(self.subjects))
+        if self.other_types:
+            clauses.append(c.type.not_in(self.other_types))
+        if self.may_state:
+            clauses.append(sa.or_(*(c.facts.contains(canonical_json(f) + ":", autoescape=True)
+                                    for f in self.may_state)))
         if self.documents:
             clauses.append(c.document_id.in_(self.documents))
         # Event time: keep what may overlap [since, until] (open bounds overlap everything).

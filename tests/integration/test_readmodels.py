@@ -97,3 +97,22 @@ def test_projections_commands(tmp_path: Path) -> None:
     assert all(f["rows"] > 0 for f in folds)
     result = runner.invoke(main, ["--db", db, "projections", "rebuild", "talent"])
     assert result.exit_code == 0 and result.output.startswith("rebuilt rm_talent at sequence")
+
+
+def test_org_rows_weigh_claims_of_other_types_that_state_their_facts(store_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Org rows read only their own types and the events that state the same facts: conflicts stay the same."""
+    from builders import doc, event
+
+    with chronicle.open(store_url) as c:
+        c.ingest(REPO / "events")
+        assert not next(r for r in _rows(c, tables.rm_orgs) if r["id"] == "manus")["conflict"]
+        # Another type of event that states a valuation the org's own claim disagrees with.
+        rival = event("rival", document="doc-rival", subject="manus", type="market_reaction", when="2025-03",
+                      facts={"valuation": {"value": 900000000, "unit": "USD"}, "reason": "a rumour"})
+        assert c.store.append([rival], document=doc("doc-rival", published="2025-04-01")).ok
+        readmodels.refresh(c.store, ["orgs"])
+        narrow = _rows(c, tables.rm_orgs)
+        assert next(r for r in narrow if r["id"] == "manus")["conflict"]
+        monkeypatch.setattr(REGISTRY["orgs"], "event_types", None)  # every event of every org read
+        readmodels.refresh(c.store, ["orgs"])
+        assert _rows(c, tables.rm_orgs) == narrow

@@ -136,6 +136,8 @@ class Projection:
     #: ``known`` (None: any, so nothing may be left out by date).
     subject_kinds: tuple[str, ...] | None = None
     future_types: frozenset[str] | None = None
+    #: The types of events ``keys`` can use (None: any type may count).
+    event_types: frozenset[str] | None = None
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         """The row ids an event bears on (empty: the projection ignores it)."""
