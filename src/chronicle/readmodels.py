@@ -12,6 +12,7 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -463,7 +464,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = None,
-            incremental: bool = False) -> int:
+            incremental: bool = False, progress: Callable[[str], None] | None = None) -> int:
     """Bring the read-model tables of ``names`` (default: all) up to the log's head, as of today.
 
     Without ``incremental`` every row is recomputed from the log. With it (after
@@ -471,12 +472,23 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
     version, newer than any change of entities and followed by no correction
     only gets the rows the new events make or change; any other table is
     recomputed. Either way the rows are those a full recompute gives.
-    Returns the sequence number the tables reflect.
+    Returns the sequence number the tables reflect. ``progress`` is told, a
+    line at a time, what was done and how long it took (long work).
     """
+    say = progress or (lambda line: None)
+    started = time.perf_counter()
+
+    def took() -> str:
+        nonlocal started
+        now, before = time.perf_counter(), started
+        started = now
+        return f"{now - before:.1f} s"
+
     wanted = [get(n).name for n in names] or list(REGISTRY)
     if "models" in wanted:
         # First, in its own transaction, so the models rows below come from it.
         modelvalues.catch_up(store)
+        say(f"model values caught up in {took()}")
     # The rows of a whole recompute are many objects made and dropped
     # without cycles among them; the collector would only traverse them.
     with store.engine.connect() as conn, collection_paused():
@@ -508,22 +520,29 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             if behind and _corrected(conn, min(behind.values()), head):
                 behind.clear()
             subjects = _subjects(conn, min(behind.values()), head) if behind else set()
-            feeds: list[Feed] = []
+            feeds: list[tuple[str, Feed]] = []
+            say(f"corrections and entities read at sequence {head} in {took()}")
             for name in wanted:
                 refresher = REFRESH[name]
                 after = behind.get(name)
                 if after is None:
-                    feed = refresher.rebuild(conn, run)
+                    feed, how = refresher.rebuild(conn, run), "recomputed"
                 else:
                     feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
+                    how = "caught up"
                 if feed is not None:
-                    feeds.append(feed)
+                    feeds.append((name, feed))
+                else:
+                    say(f"{TABLES[name].name} {how} in {took()}")
             if feeds:
                 # One pass over the log for every table that wants events.
-                first = min(f.after for f in feeds)
+                first = min(f.after for _, f in feeds)
+                read = 0
                 for batch in store.read_claims(LogFilter(after=first, at_seq=head, ordered=False)):
-                    for feed in feeds:
+                    for _, feed in feeds:
                         feed.take(batch if feed.after == first else [c for c in batch if c[0] > feed.after])
+                    read += len(batch)
+                say(f"{', '.join(TABLES[n].name for n, _ in feeds)} from {read} events in {took()}")
             for name in wanted:
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,
