@@ -376,7 +376,6 @@ class BySubject(TableRefresh):
                 rows.append(self.to_row(row))
             self._insert(conn, rows)
 
-
     def _read(self, run: Run, flt: LogFilter) -> tuple[list[Event], list[Event]]:
         """The events of ``flt`` the projection folds, and the others its rows' conflicts may involve.
 
