@@ -11,7 +11,8 @@ from __future__ import annotations
 import operator
 import os
 from pathlib import Path
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, TextIO
 
 import sqlalchemy as sa
@@ -170,32 +171,66 @@ def bulk_insert(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str
     """
     if not rows:
         return
+    if conn.dialect.name not in ("postgresql", "sqlite"):
+        conn.execute(table.insert(), list(rows))
+        return
+    names = [c.name for c in table.columns]
+    every = operator.itemgetter(*names)
+    values: list[Sequence[Any]] = []
+    for row in rows:
+        try:
+            values.append(every(row))
+        except KeyError:  # a column the row leaves out is NULL
+            values.append([row.get(n) for n in names])
+    bulk_insert_values(conn, table, values)
+
+
+def stored_date(dialect: str) -> Callable[[date | None], Any]:
+    """A date as :func:`bulk_insert_values` hands it to the driver: ISO text on SQLite, as it is elsewhere."""
+    if dialect == "sqlite":
+        return lambda day: None if day is None else day.isoformat()
+    return lambda day: day
+
+
+def bulk_insert_values(conn: sa.Connection, table: sa.Table, values: Sequence[Sequence[Any]], *,
+                       stored: bool = False) -> None:
+    """:func:`bulk_insert` of rows given as values in the table's column order.
+
+    With ``stored`` the values are already what the driver is given (dates
+    through :func:`stored_date`, no booleans): they go to it untouched.
+    """
+    if not values:
+        return
     names = [c.name for c in table.columns]
     if conn.dialect.name == "postgresql":
         driver: Any = conn.connection.driver_connection
         with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row.get(n) for n in names])
+            for item in values:
+                copy.write_row(item)
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(table.insert(), list(rows))
+        conn.execute(table.insert(), [dict(zip(names, item)) for item in values])
         return
     dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Date)]
     flags = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.Boolean)]
-    every = operator.itemgetter(*names)
-    values = []
-    for row in rows:
-        try:
-            item: list[Any] = list(every(row))
-        except KeyError:  # a column the row leaves out is NULL
-            item = [row.get(n) for n in names]
-        for i in dates:
-            if item[i] is not None:
-                item[i] = item[i].isoformat()
-        for i in flags:
-            if item[i] is not None:
-                item[i] = int(item[i])
-        values.append(item)
+    if (dates or flags) and not stored:
+        # A date's text once per distinct date: rows share a handful of them.
+        texts: dict[Any, str] = {}
+        converted = []
+        for item in values:
+            row = list(item)
+            for i in dates:
+                day = row[i]
+                if day is not None:
+                    text = texts.get(day)
+                    if text is None:
+                        text = texts[day] = day.isoformat()
+                    row[i] = text
+            for i in flags:
+                if row[i] is not None:
+                    row[i] = int(row[i])
+            converted.append(row)
+        values = converted
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:

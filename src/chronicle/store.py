@@ -446,10 +446,7 @@ class _Decoder:
             key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
             when = dates.get(key)
             if when is None:
-                when = dates[key] = FuzzyDate(
-                    text=when_text, edtf=when_edtf, earliest=_date(earliest), latest=_date(latest),
-                    precision=Precision(precision), qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
-                )
+                when = dates[key] = _when(key)
             others = lists.get(entities)
             if others is None:
                 others = lists[entities] = tuple(loads(entities))
@@ -468,6 +465,55 @@ class _Decoder:
                 moment,
             ))
         return out
+
+
+    def claims(self, rows: Iterable[Sequence[Any]]) -> list[Claimed]:
+        """Rows (in ``_CLAIM_COLUMNS`` order) to claim tuples: the parts of events that :meth:`batch` makes."""
+        dates, share = self.dates, self.strings.setdefault
+        loads = _stored_json
+        upcasters = UPCASTERS
+        out: list[Claimed] = []
+        append = out.append
+        for (seq, event_id, kind, stream, version, when_text, when_edtf, earliest, latest, precision, qualifier,
+             anchor, certainty, facts, document, quote) in rows:
+            key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
+            when = dates.get(key)
+            if when is None:
+                when = dates[key] = _when(key)
+            payload = {} if facts == "{}" else loads(facts)
+            kind = share(kind, kind)
+            if upcasters and (kind, version) in upcasters:
+                payload, version = upcast(kind, version, payload)
+            append((seq, event_id, kind, share(stream, stream), when, share(certainty, certainty), payload,
+                    share(document, document), quote))
+        return out
+
+
+def _when(key: tuple[Any, ...]) -> FuzzyDate:
+    """A stored date from its columns (text, edtf, earliest, latest, precision, qualifier, anchor)."""
+    when_text, when_edtf, earliest, latest, precision, qualifier, anchor = key
+    return FuzzyDate(
+        text=when_text, edtf=when_edtf, earliest=_date(earliest), latest=_date(latest),
+        precision=Precision(precision), qualifier=Qualifier(qualifier), anchor=Anchor(anchor),
+    )
+
+
+#: An event as far as the rows made from it alone need it (see :meth:`Store.read_claims`):
+#: (seq, event id, type, subject, date, certainty, facts, document, quote).
+Claimed = tuple[int, str, str, str, FuzzyDate, str, Mapping[str, Any], str, str]
+_CLAIM_COLUMNS = (
+    "seq", "event_id", "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
+    "precision", "qualifier", "anchor", "certainty", "facts", "document_id", "quote",
+)
+_CLAIM_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TYPES else events_t.c[c]
+                 for c in _CLAIM_COLUMNS]
+
+
+def claimed(event: Event) -> Claimed:
+    """An event's claim tuple, as :meth:`Store.read_claims` gives it."""
+    evidence = event.evidence
+    return (event.seq or 0, event.event_id, event.type, event.subject, event.when, event.certainty, event.facts,
+            evidence.document, evidence.quote)
 
 
 # Built once: an ingest runs them for every file.
@@ -502,6 +548,11 @@ class LogFilter:
     future_types: tuple[str, ...] = ()
     #: Only events whose subject is an entity of one of these kinds.
     subject_kinds: tuple[str, ...] = ()
+    #: Only events of none of these types.
+    other_types: tuple[str, ...] = ()
+    #: Only events that may state one of these facts: their stored facts
+    #: contain the fact's key as JSON (a superset, for the caller to pick from).
+    may_state: tuple[str, ...] = ()
     #: In sequence order (a fold that sorts by event time does not need it).
     ordered: bool = True
     #: Only events about these subjects, picked as rows arrive and before they are
@@ -517,9 +568,18 @@ class LogFilter:
         if self.at_seq is not None:
             clauses.append(c.seq <= self.at_seq)
         if self.types:
-            clauses.append(c.type.in_(self.types))
+            # With subjects too, the planner is to seek by subject (a few of
+            # the log's events) and check types on the way: the type, matched
+            # as an expression, is not an index it could pick instead
+            # (SQLite does, and then reads every event of those types).
+            clauses.append((c.type + "" if self.subjects else c.type).in_(self.types))
         if self.subjects:
             clauses.append(c.stream.in_(self.subjects))
+        if self.other_types:
+            clauses.append(c.type.not_in(self.other_types))
+        if self.may_state:
+            clauses.append(sa.or_(*(c.facts.contains(canonical_json(f) + ":", autoescape=True)
+                                    for f in self.may_state)))
         if self.documents:
             clauses.append(c.document_id.in_(self.documents))
         # Event time: keep what may overlap [since, until] (open bounds overlap everything).
@@ -906,6 +966,25 @@ class Store:
                 with collection_paused():
                     events = decode.batch(rows)
                 yield from events
+
+    def read_claims(self, flt: LogFilter) -> Iterator[list[Claimed]]:
+        """The events ``flt`` selects as claim tuples (see :data:`Claimed`), a batch at a time.
+
+        What :meth:`read` gives, less what rows made from one event never
+        read (entities, stream version, quote offsets, recording time): the
+        columns are not fetched and no event is made.
+        """
+        assert flt.picked is None and flt.limit is None, "a read of claims takes no picked subjects or limit"
+        query = sa.select(*_CLAIM_SELECT).where(*flt.where())
+        if flt.ordered:
+            query = query.order_by(events_t.c.seq)
+        decode = _Decoder()
+        with _database_errors(self.url), self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
+            for rows in result.partitions():
+                with collection_paused():
+                    claims = decode.claims(rows)
+                yield claims
 
     def follow(
         self,

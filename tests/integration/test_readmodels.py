@@ -96,4 +96,34 @@ def test_projections_commands(tmp_path: Path) -> None:
     assert [(f["name"], f["lag"], f["current"]) for f in folds] == [("model_values", 0, True), ("model_rows", 0, True)]
     assert all(f["rows"] > 0 for f in folds)
     result = runner.invoke(main, ["--db", db, "projections", "rebuild", "talent"])
-    assert result.exit_code == 0 and result.output.startswith("rebuilt rm_talent at sequence")
+    assert result.exit_code == 0 and result.stdout.startswith("rebuilt rm_talent at sequence")
+    # What it does goes to stderr as it goes, a line per step with its time; stdout is the one line.
+    result = runner.invoke(main, ["--db", db, "projections", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "rebuilt rm_models, rm_orgs, rm_metrics, rm_talent, rm_timeline at sequence "
+        + result.stdout.split()[-1]]
+    steps = result.stderr.splitlines()
+    assert steps[0].startswith("  model values refolded from the log in ") and steps[0].endswith(" s")
+    assert any(s.startswith("  rm_orgs recomputed in ") for s in steps)
+    assert any(s.startswith("  rm_metrics, rm_talent, rm_timeline from ") and " events in " in s for s in steps)
+    assert "Example:" in runner.invoke(main, ["projections", "rebuild", "--help"]).output
+
+
+def test_org_rows_weigh_claims_of_other_types_that_state_their_facts(store_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Org rows read only their own types and the events that state the same facts: conflicts stay the same."""
+    from builders import doc, event
+
+    with chronicle.open(store_url) as c:
+        c.ingest(REPO / "events")
+        assert not next(r for r in _rows(c, tables.rm_orgs) if r["id"] == "manus")["conflict"]
+        # Another type of event that states a valuation the org's own claim disagrees with.
+        rival = event("rival", document="doc-rival", subject="manus", type="market_reaction", when="2025-03",
+                      facts={"valuation": {"value": 900000000, "unit": "USD"}, "reason": "a rumour"})
+        assert c.store.append([rival], document=doc("doc-rival", published="2025-04-01")).ok
+        readmodels.refresh(c.store, ["orgs"])
+        narrow = _rows(c, tables.rm_orgs)
+        assert next(r for r in narrow if r["id"] == "manus")["conflict"]
+        monkeypatch.setattr(REGISTRY["orgs"], "event_types", None)  # every event of every org read
+        readmodels.refresh(c.store, ["orgs"])
+        assert _rows(c, tables.rm_orgs) == narrow

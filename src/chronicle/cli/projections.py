@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
 from chronicle import modelvalues, readmodels
@@ -50,14 +52,25 @@ def status(ctx: click.Context, fmt: str) -> None:
 def rebuild(ctx: click.Context, name: str | None) -> None:
     """Recompute one read-model table (or all) from the log, as of today.
 
+    What it is doing, and how long each step took, goes to stderr as it
+    goes (a minute or two for a million events); the last line, on stdout,
+    says what was rebuilt and at which sequence number.
+
     \b
     Example:
         chronicle projections rebuild
         chronicle projections rebuild talent
+        chronicle projections rebuild 2>/dev/null
     """
     names = [name] if name else list(REGISTRY)
     store = store_from(ctx)
+
+    def say(line: str) -> None:
+        click.echo(f"  {line}", err=True)
+
     if "models" in names:
+        started = time.perf_counter()
         modelvalues.catch_up(store, rebuild=True)  # the models' values table too, from scratch
-    seq = readmodels.refresh(store, names)
+        say(f"model values refolded from the log in {time.perf_counter() - started:.1f} s")
+    seq = readmodels.refresh(store, names, progress=say)
     click.echo(f"rebuilt {', '.join('rm_' + n for n in names)} at sequence {seq}")

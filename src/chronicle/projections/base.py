@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from chronicle.events import Document, Entity, Event
-from chronicle.fuzzydate import Status, status
+from chronicle.fuzzydate import FuzzyDate, Status, status
 
 HAPPENED, POSSIBLY, EXPECTED = "happened", "possibly", "expected"
 #: Stronger first: a row is as certain as its most certain source, never more.
@@ -76,10 +76,15 @@ def claim_status(event: Event, cutoff: date) -> str | None:
     Forecasts are never "happened": once their window has opened they are
     "expected".
     """
-    where = status(event.when, cutoff)
+    return status_at(event.when, event.certainty, cutoff)
+
+
+def status_at(when: FuzzyDate, certainty: str, cutoff: date) -> str | None:
+    """:func:`claim_status` of an event with this date and certainty."""
+    where = status(when, cutoff)
     if where is Status.NOT_YET:
         return None
-    if event.certainty == "forecast":
+    if certainty == "forecast":
         return EXPECTED
     return HAPPENED if where is Status.HAPPENED else POSSIBLY
 
@@ -131,6 +136,8 @@ class Projection:
     #: ``known`` (None: any, so nothing may be left out by date).
     subject_kinds: tuple[str, ...] | None = None
     future_types: frozenset[str] | None = None
+    #: The types of events ``keys`` can use (None: any type may count).
+    event_types: frozenset[str] | None = None
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         """The row ids an event bears on (empty: the projection ignores it)."""

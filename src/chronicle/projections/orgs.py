@@ -58,6 +58,7 @@ class Orgs(Projection):
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)
     future_types: frozenset[str] = frozenset()
+    event_types: frozenset[str] = frozenset().union(*(types for types, _ in FIELDS.values()))
 
     def keys(self, event: Event, ctx: Context) -> Sequence[str]:
         entity = ctx.entities.get(event.subject)

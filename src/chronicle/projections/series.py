@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.fuzzydate import FuzzyDate
 from chronicle.projections.base import Claim, Context, Projection, evidence_of
 from chronicle.projections.values import display
 
@@ -20,6 +21,17 @@ METRIC_FACTS: dict[str, tuple[str, ...]] = {
 }
 #: Facts that say what a number measures; they travel with it.
 CONTEXT_FACTS = ("metric", "scope", "platform", "market", "product")
+
+
+def context_of(facts: Mapping[str, Any]) -> str:
+    """What a metric's number measures, from the context facts beside it ("" when none)."""
+    return ", ".join(f"{k}: {facts[k]}" for k in sorted(f for f in CONTEXT_FACTS if f in facts))
+
+
+def summary_of(facts: Mapping[str, Any]) -> str:
+    """A timeline row's summary: every fact and its value, by fact name."""
+    # display(text) is the text itself; most values are text.
+    return "; ".join(f"{k} {v if type(v) is str else display(v)}" for k, v in sorted(facts.items()))
 
 
 def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
@@ -48,10 +60,8 @@ class Metrics(Projection):
     def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
         claim = claims[0]
         fact = key.rsplit("#", 1)[1]
-        context = {f: claim.event.facts[f] for f in CONTEXT_FACTS if f in claim.event.facts}
         row = _claim_row(claim, ctx, metric=fact, raw=claim.event.facts[fact],
-                         value=display(claim.event.facts[fact]),
-                         context=", ".join(f"{k}: {v}" for k, v in sorted(context.items())))
+                         value=display(claim.event.facts[fact]), context=context_of(claim.event.facts))
         row["id"] = key
         return row
 
@@ -61,7 +71,12 @@ class Metrics(Projection):
 
 def period_of(event: Event, by: str) -> str:
     """The quarter, half or year an event falls in; a visible "unknown" row when it spans several."""
-    lo, hi = event.when.earliest, event.when.latest
+    return period_at(event.when, by)
+
+
+def period_at(when: FuzzyDate, by: str) -> str:
+    """:func:`period_of` an event with this date."""
+    lo, hi = when.earliest, when.latest
     if lo is None or hi is None:
         year = (hi or lo)
         return f"{year.year} or before (date open)" if year else "date unknown"
@@ -122,8 +137,8 @@ class Timeline(Projection):
     def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
         claim = claims[0]
         facts = claim.event.facts
-        summary = "; ".join(f"{k} {display(v)}" for k, v in sorted(facts.items()))
-        return _claim_row(claim, ctx, facts=dict(facts), summary=summary, entities=list(claim.event.entities))
+        return _claim_row(claim, ctx, facts=dict(facts), summary=summary_of(facts),
+                          entities=list(claim.event.entities))
 
     def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return sorted(rows, key=lambda r: (r["earliest"] or "", r["latest"] or "~", r["id"]))
