@@ -466,7 +466,6 @@ class _Decoder:
             ))
         return out
 
-
     def claims(self, rows: Iterable[Sequence[Any]]) -> list[Claimed]:
         """Rows (in ``_CLAIM_COLUMNS`` order) to claim tuples: the parts of events that :meth:`batch` makes."""
         dates, share = self.dates, self.strings.setdefault
