@@ -88,13 +88,17 @@ def _org(row: dict[str, Any]) -> dict[str, Any]:
             **{c: _text(row.get(c)) for c in ("funding", "valuation", "ipo", "revenue", "users")}, **_summary(row)}
 
 
-def _metric(row: dict[str, Any]) -> dict[str, Any]:
-    raw = row.get("raw")
-    number, unit, op = None, None, None
+def _quantity(raw: Any) -> tuple[float | None, str | None, str | None]:
+    """A metric's value as (number, unit, operator), where it is a number."""
     if isinstance(raw, dict) and isinstance(raw.get("value"), (int, float)):
-        number, unit, op = float(raw["value"]), raw.get("unit"), raw.get("op", "=")
-    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        number = float(raw)
+        return float(raw["value"]), raw.get("unit"), raw.get("op", "=")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw), None, None
+    return None, None, None
+
+
+def _metric(row: dict[str, Any]) -> dict[str, Any]:
+    number, unit, op = _quantity(row.get("raw"))
     return {"id": row["id"], "subject": row["subject"], "subject_name": row["subject_name"], "metric": row["metric"],
             "value": row["value"], "value_number": number, "unit": unit, "op": op, "context": row.get("context") or None,
             **_claim(row)}
@@ -278,12 +282,7 @@ class Metrics(PerClaim):
             context = context_of(facts) or None
             for fact in metrics:
                 raw = facts[fact]
-                number, unit, op = None, None, None
-                if isinstance(raw, dict) and isinstance(raw.get("value"), (int, float)):
-                    number, unit, op = float(raw["value"]), raw.get("unit"), raw.get("op", "=")
-                elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    number = float(raw)
-                out.append((f"{event_id}#{fact}", *head, fact, display(raw), number, unit, op, context, *tail))
+                out.append((f"{event_id}#{fact}", *head, fact, display(raw), *_quantity(raw), context, *tail))
         return out
 
 
