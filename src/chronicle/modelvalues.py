@@ -30,7 +30,7 @@ import multiprocessing
 import pickle
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -279,9 +279,10 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 database.bulk_insert(conn, T, rows)
                 _write_versions(conn, chunk, rows, ctx)
             if rows_fresh and not fresh:
-                # The entities changed what rows say (or the rows are new): every model, from its values.
-                for chunk in chunks(sorted(set(models) - set(touched)), FOLD_CHUNK):
-                    _write_versions(conn, chunk, conn.execute(sa.select(T).where(T.c.model.in_(chunk))).all(), ctx)
+                # The entities changed what rows say (or the rows are new): every other model, from
+                # its values (unchanged by this transaction, so a second process reads them alike).
+                with collection_paused():
+                    _shared(store, conn, head, sorted(set(models) - set(touched)), ctx, _reversioned)
             cp = tables.fold_checkpoints
             now = datetime.now(timezone.utc)
             conn.execute(cp.delete().where(cp.c.name.in_([NAME, ROWS])))
@@ -301,6 +302,12 @@ OWN_SHARE = 0.4
 AHEAD = 4
 
 
+#: What one of the two processes computes for its range of models: the values' rows
+#: and the versions' rows, a chunk at a time.
+Compute = Callable[[sa.Connection, int, Sequence[str], Context],
+                   Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]]
+
+
 def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx: Context) -> None:
     """Fold every model's values and versions from the log into the emptied tables.
 
@@ -311,9 +318,16 @@ def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx:
     while this one does the first range and alone writes; each reads only
     its own models' claims. Either way the same rows are written.
     """
-    weights = _claims(conn, head)
-    ordered = sorted(models)
-    parts = _halves(ordered, weights, OWN_SHARE) if sum(weights.values()) >= PARALLEL_CLAIMS and second_core() else [ordered]
+    _shared(store, conn, head, sorted(models), ctx, _computed)
+
+
+def _shared(store: Store, conn: sa.Connection, head: int, ordered: Sequence[str], ctx: Context,
+            compute: Compute) -> None:
+    """Write what ``compute`` gives for ``ordered``, on a large log with a forked process doing a range of it."""
+    wanted = set(ordered)
+    weights = {m: n for m, n in _claims(conn, head).items() if m in wanted}
+    big = sum(weights.values()) >= PARALLEL_CLAIMS and second_core()
+    parts = _halves(ordered, weights, OWN_SHARE) if big else [ordered]
     context = None
     if len(parts) == 2:
         try:
@@ -321,11 +335,11 @@ def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx:
         except ValueError:  # pragma: no cover - no fork on this platform
             parts = [ordered]
     if context is None:
-        for values, versions in _computed(conn, head, parts[0], ctx):
+        for values, versions in compute(conn, head, parts[0], ctx):
             _insert(conn, values, versions)
         return
     receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_refold_worker, args=(send, store, head, parts[1], ctx), daemon=True)
+    worker = context.Process(target=_refold_worker, args=(send, store, head, parts[1], ctx, compute), daemon=True)
     worker.start()
     send.close()
     # A thread takes the worker's chunks off the pipe as they come (a few ahead),
@@ -343,7 +357,7 @@ def _refold(store: Store, conn: sa.Connection, head: int, models: set[str], ctx:
     reader.start()
     try:
         more = True
-        for values, versions in _computed(conn, head, parts[0], ctx):
+        for values, versions in compute(conn, head, parts[0], ctx):
             _insert(conn, values, versions)
             while more and not received.empty():
                 more = _take(received.get(), conn, worker)
@@ -392,6 +406,13 @@ def _computed(conn: sa.Connection, head: int, models: Sequence[str], ctx: Contex
         yield rows, _versions_of(chunk, rows, ctx)
 
 
+def _reversioned(conn: sa.Connection, head: int, models: Sequence[str], ctx: Context,
+                 ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The versions' rows of ``models`` from their stored values, a chunk at a time (no values' rows)."""
+    for chunk in chunks(models, FOLD_CHUNK):
+        yield [], _versions_of(chunk, conn.execute(sa.select(T).where(T.c.model.in_(chunk))).all(), ctx)
+
+
 def _insert(conn: sa.Connection, values: list[dict[str, Any]], versions: list[dict[str, Any]]) -> None:
     database.bulk_insert(conn, T, values)
     database.bulk_insert(conn, R, versions)
@@ -412,12 +433,13 @@ def _take(blob: bytes | None, conn: sa.Connection, worker: Any) -> bool:
     return True
 
 
-def _refold_worker(send: Any, store: Store, head: int, models: Sequence[str], ctx: Context) -> None:
-    """In the forked process: fold ``models`` on a connection of its own and send their rows."""
+def _refold_worker(send: Any, store: Store, head: int, models: Sequence[str], ctx: Context,
+                   compute: Compute) -> None:
+    """In the forked process: compute the rows of ``models`` on a connection of its own and send them."""
     store.engine.dispose(close=False)  # the parent's pooled connections are the parent's
     try:
         with collection_paused(), store.engine.connect() as conn:
-            for values, versions in _computed(conn, head, models, ctx):
+            for values, versions in compute(conn, head, models, ctx):
                 send.send_bytes(pickle.dumps(("rows", (values, versions)), protocol=pickle.HIGHEST_PROTOCOL))
         send.send_bytes(pickle.dumps(("done", None)))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails the refold

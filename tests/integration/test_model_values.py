@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,25 @@ def _two_processes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(modelvalues, "_halves", spy)
     return cuts
+
+
+def test_renamed_orgs_recompute_every_version_in_two_processes_as_in_one(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ingest(store, [corpus])
+    halves = _two_processes(monkeypatch)
+    values = _table(store)
+    orgs = {e.org for e in store.entities() if e.kind == "model" and e.org}
+    renamed = [replace(e, name=f"{e.name} (renamed)") for e in store.entities() if e.slug in orgs]
+    store.put_entities(renamed)
+    modelvalues.catch_up(store)  # no new events: every model's versions from its stored values
+    assert len(halves) == 1 and len(halves[0]) == 2 and all(halves[0])
+    assert _table(store) == values
+    versions = _versions(store)
+    assert any(body is not None and "(renamed)" in body for _, _, body in versions)
+    monkeypatch.setattr(modelvalues, "PARALLEL_CLAIMS", 1 << 60)  # from scratch, in one process
+    modelvalues.catch_up(store, rebuild=True)
+    assert _versions(store) == versions
 
 
 def test_a_failed_second_process_fails_the_refold_and_keeps_the_tables(
