@@ -40,6 +40,7 @@ import sqlalchemy as sa
 
 from chronicle import database, tables
 from chronicle.corrections import read_corrections
+from chronicle.errors import StoreError
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
@@ -422,11 +423,14 @@ def _take(blob: bytes | None, conn: sa.Connection, worker: Any) -> bool:
     """Write a chunk the worker sent (None: the pipe ended); False once it has sent everything."""
     if blob is None:
         worker.join()
-        raise RuntimeError("the process folding the second half of the models ended without its rows "
-                           f"(exit code {worker.exitcode})")
+        raise StoreError(f"the refold's second process ended without sending its rows (exit code {worker.exitcode}); "
+                         "nothing was written", "run it again; if it fails again, set the process to one core "
+                         "(taskset -c 0 chronicle ...) to refold in one process")
     kind, payload = pickle.loads(blob)
     if kind == "error":
-        raise RuntimeError(f"the process folding the second half of the models failed: {payload}")
+        raise StoreError(f"the refold's second process failed: {payload}; nothing was written",
+                         "run it again; if it fails again, set the process to one core "
+                         "(taskset -c 0 chronicle ...) to refold in one process")
     if kind == "done":
         return False
     _insert(conn, *payload)

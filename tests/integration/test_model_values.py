@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from builders import doc
 from chronicle import corrections, modelvalues, queries, tables
+from chronicle.errors import StoreError
 from chronicle.events import Entity, Event, Evidence
 from chronicle.fuzzydate import parse
 from chronicle.ingest import ingest
@@ -153,7 +154,7 @@ def test_a_failed_second_process_fails_the_refold_and_keeps_the_tables(
         return build(*args, **kwargs)
 
     monkeypatch.setattr(modelvalues, "versions", failing)
-    with pytest.raises(RuntimeError, match="ValueError: no versions here"):
+    with pytest.raises(StoreError, match="second process failed: ValueError: no versions here; nothing was written"):
         modelvalues.catch_up(store, rebuild=True)
     assert _table(store) == before
     assert _versions(store) == versions
