@@ -257,33 +257,18 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
             if after >= head and not rows_fresh:
                 return after
             if fresh:
-                touched = sorted(models)
                 with collection_paused():
                     _refold(store, conn, head, models, ctx)
             else:
                 e = tables.events.c
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
-            # New events are read a few hundred models at a time, so a catch-up's memory stays flat.
-            for chunk in chunks(touched if not fresh else [], FOLD_CHUNK):
-                found = fold(scan(conn, head, after=after, subjects=chunk), models)
-                if found:
-                    for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
-                        key = (row.model, row.cell, row.value)
-                        mine = found.get(key)
-                        old = _picks(row)
-                        found[key] = old if mine is None else [
-                            o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
-                        ]
-                    conn.execute(T.delete().where(T.c.model.in_(chunk)))
-                rows = shadow([_row(k, v) for k, v in sorted(found.items())])
-                database.bulk_insert(conn, T, rows)
-                _write_versions(conn, chunk, rows, ctx)
-            if rows_fresh and not fresh:
-                # The entities changed what rows say (or the rows are new): every other model, from
-                # its values (unchanged by this transaction, so a second process reads them alike).
-                with collection_paused():
-                    _shared(store, conn, head, sorted(set(models) - set(touched)), ctx, _reversioned)
+                _fold_new(conn, head, after, touched, models, ctx)
+                if rows_fresh:
+                    # The entities changed what rows say (or the rows are new): every other model, from
+                    # its values (unchanged by this transaction, so a second process reads them alike).
+                    with collection_paused():
+                        _shared(store, conn, head, sorted(models - set(touched)), ctx, _reversioned)
             cp = tables.fold_checkpoints
             now = datetime.now(timezone.utc)
             conn.execute(cp.delete().where(cp.c.name.in_([NAME, ROWS])))
@@ -294,11 +279,35 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
             return head
 
 
+def _fold_new(conn: sa.Connection, head: int, after: int, touched: Sequence[str], models: set[str],
+              ctx: Context) -> None:
+    """Fold the claims after ``after`` into the values of the models they touch, and rewrite those models' versions.
+
+    New events are read a few hundred models at a time, so a catch-up's memory stays flat.
+    """
+    for chunk in chunks(touched, FOLD_CHUNK):
+        found = fold(scan(conn, head, after=after, subjects=chunk), models)
+        if found:
+            for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
+                key = (row.model, row.cell, row.value)
+                mine = found.get(key)
+                old = _picks(row)
+                found[key] = old if mine is None else [
+                    o if m is None else m if o is None else _lower(o, m) for o, m in zip(old, mine, strict=True)
+                ]
+            conn.execute(T.delete().where(T.c.model.in_(chunk)))
+        rows = shadow([_row(k, v) for k, v in sorted(found.items())])
+        database.bulk_insert(conn, T, rows)
+        _write_versions(conn, chunk, rows, ctx)
+
+
 #: A refold shares the work with a second process from this many models' claims on.
 PARALLEL_CLAIMS = 200_000
 #: The share of the claims whose models this process folds when a second one helps
 #: (it also writes every row, the other's too).
 OWN_SHARE = 0.4
+#: What to do when the second process fails (with one core allowed there is none).
+ONE_CORE = "run it again; if it fails again, allow the process one core (taskset -c 0 chronicle ...) to refold in one"
 #: Chunks of rows the second process may send ahead of their writing (bounds memory).
 AHEAD = 4
 
@@ -424,13 +433,10 @@ def _take(blob: bytes | None, conn: sa.Connection, worker: Any) -> bool:
     if blob is None:
         worker.join()
         raise StoreError(f"the refold's second process ended without sending its rows (exit code {worker.exitcode}); "
-                         "nothing was written", "run it again; if it fails again, set the process to one core "
-                         "(taskset -c 0 chronicle ...) to refold in one process")
+                         "nothing was written", ONE_CORE)
     kind, payload = pickle.loads(blob)
     if kind == "error":
-        raise StoreError(f"the refold's second process failed: {payload}; nothing was written",
-                         "run it again; if it fails again, set the process to one core "
-                         "(taskset -c 0 chronicle ...) to refold in one process")
+        raise StoreError(f"the refold's second process failed: {payload}; nothing was written", ONE_CORE)
     if kind == "done":
         return False
     _insert(conn, *payload)

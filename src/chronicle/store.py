@@ -554,10 +554,6 @@ class LogFilter:
     may_state: tuple[str, ...] = ()
     #: In sequence order (a fold that sorts by event time does not need it).
     ordered: bool = True
-    #: Only events about these subjects, picked as rows arrive and before they are
-    #: decoded: for a read of the whole log in storage order, where an IN list of
-    #: thousands of subjects would seek through an index all over the table.
-    picked: frozenset[str] | None = None
 
     def where(self) -> list[sa.ColumnElement[bool]]:
         c = events_t.c
@@ -956,10 +952,7 @@ class Store:
         decode = _Decoder()
         with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
-            picked = flt.picked
             for rows in result.partitions():
-                if picked is not None:
-                    rows = [r for r in rows if r.stream in picked]
                 # A batch's events are made without collecting in between;
                 # the caller's own work runs as the caller left it.
                 with collection_paused():
@@ -973,7 +966,7 @@ class Store:
         read (entities, stream version, quote offsets, recording time): the
         columns are not fetched and no event is made.
         """
-        assert flt.picked is None and flt.limit is None, "a read of claims takes no picked subjects or limit"
+        assert flt.limit is None, "a read of claims takes no limit"
         query = sa.select(*_CLAIM_SELECT).where(*flt.where())
         if flt.ordered:
             query = query.order_by(events_t.c.seq)
