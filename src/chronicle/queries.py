@@ -12,6 +12,8 @@ from datetime import date
 from operator import attrgetter
 from typing import Any
 
+import sqlalchemy as sa
+
 from chronicle.conflicts import find_conflicts, unsettled_events
 from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
@@ -128,12 +130,15 @@ def load(
 _document_of = attrgetter("evidence.document")
 
 
-def _entities(store: Store) -> dict[str, Entity]:
-    """All entities, kept on the store between answers until an entity is added or changed."""
-    stamp = store.entities_stamp()
+def _entities(store: Store, conn: sa.Connection | None = None) -> dict[str, Entity]:
+    """All entities, kept on the store between answers until an entity is added or changed.
+
+    On ``conn`` when given: a writer sees the entities its own transaction put.
+    """
+    stamp = store.entities_stamp(conn)
     cached = store.cache.get("entities")
     if cached is None or cached[0] != stamp:
-        cached = store.cache["entities"] = (stamp, {e.slug: e for e in store.entities()})
+        cached = store.cache["entities"] = (stamp, {e.slug: e for e in store.entities(conn)})
     return dict(cached[1])
 
 

@@ -13,7 +13,7 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any
@@ -574,8 +574,9 @@ class Follow:
         cutoff = queries._cutoff("today", today=self.today)
         checkpoints = tables.projection_checkpoints
         points = {r.name: r for r in conn.execute(sa.select(checkpoints))}
-        changed = _aware(self.store.entities_stamp()[1])
-        run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store), documents={}))
+        # Read in this transaction: an ingest may have put entities in it.
+        changed = _aware(self.store.entities_stamp(conn)[1])
+        run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store, conn), documents={}))
         claims = [claimed(e) for e in events]
         for refresher in self.tables:
             name, point = refresher.name, points.get(refresher.name)

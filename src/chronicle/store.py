@@ -45,9 +45,10 @@ CHUNK = 500
 # transaction dirtied and new events touch index pages all over the table:
 # at 1M events on SQLite groups of 5,000 spent 19 s of a 99 s append in
 # COMMIT; groups of 50,000 took the append to 71 s (20,000: 78 s; one
-# transaction for everything: 73 s).
+# transaction for everything: 73 s). The cache: 128 MB appended no faster
+# than 64 MB at 1M events and took peak memory from 461 to 497 MB.
 GROUP_EVENTS = 50_000
-APPEND_CACHE_KB = 128 * 1024
+APPEND_CACHE_KB = 64 * 1024
 
 #: Fields compared when an event id arrives again; a difference is a refusal.
 COMPARED_FIELDS = (
@@ -668,35 +669,40 @@ class Store:
         return self._write(lambda: self._put_entities(wanted))
 
     def _put_entities(self, wanted: Mapping[str, Entity]) -> tuple[int, int]:
-        added = changed = 0
         with self._write_connection() as conn, conn.begin():
             # Without the lock two ingests that bring the same new entity both
             # find it missing and the second insert fails on PostgreSQL.
             self._lock(conn)
-            existing: dict[str, Any] = {}
-            for chunk in chunks(sorted(wanted)):
-                for row in conn.execute(sa.select(entities_t).where(entities_t.c.slug.in_(chunk))).mappings():
-                    existing[row["slug"]] = row
-            now = _now()
-            fresh: list[dict[str, Any]] = []
-            for slug, entity in sorted(wanted.items()):
-                values = {
-                    "kind": entity.kind, "name": entity.name,
-                    "aliases": canonical_json(list(entity.aliases)), "country": entity.country,
-                    "org": entity.org, "family": entity.family,
-                }
-                old = existing.get(slug)
-                if old is None:
-                    fresh.append({"slug": slug, "updated_at": now, **values})
-                    added += 1
-                elif any(old[k] != v for k, v in values.items()):
-                    conn.execute(
-                        entities_t.update().where(entities_t.c.slug == slug).values(updated_at=now, **values)
-                    )
-                    changed += 1
-            # One executemany: an entities file of tens of thousands is common.
-            for chunk in chunks(fresh, 2000):
-                conn.execute(entities_t.insert(), list(chunk))
+            return self.put_entities_on(conn, wanted.values())
+
+    def put_entities_on(self, conn: sa.Connection, items: Iterable[Entity]) -> tuple[int, int]:
+        """:meth:`put_entities` inside the caller's write transaction on ``conn``, which holds the append lock."""
+        wanted = {e.slug: e for e in items}
+        added = changed = 0
+        existing: dict[str, Any] = {}
+        for chunk in chunks(sorted(wanted)):
+            for row in conn.execute(sa.select(entities_t).where(entities_t.c.slug.in_(chunk))).mappings():
+                existing[row["slug"]] = row
+        now = _now()
+        fresh: list[dict[str, Any]] = []
+        for slug, entity in sorted(wanted.items()):
+            values = {
+                "kind": entity.kind, "name": entity.name,
+                "aliases": canonical_json(list(entity.aliases)), "country": entity.country,
+                "org": entity.org, "family": entity.family,
+            }
+            old = existing.get(slug)
+            if old is None:
+                fresh.append({"slug": slug, "updated_at": now, **values})
+                added += 1
+            elif any(old[k] != v for k, v in values.items()):
+                conn.execute(
+                    entities_t.update().where(entities_t.c.slug == slug).values(updated_at=now, **values)
+                )
+                changed += 1
+        # One executemany: an entities file of tens of thousands is common.
+        for chunk in chunks(fresh, 2000):
+            conn.execute(entities_t.insert(), list(chunk))
         return added, changed
 
     def append(
@@ -718,7 +724,8 @@ class Store:
 
     def append_files(
         self, batches: Iterable[tuple[Sequence[Event], Document] | tuple[Sequence[Event], Document, Prepared]], *,
-        group_events: int | None = None, after_group: GroupHook | None = None,
+        group_events: int | None = None, after_group: GroupHook | None = None, one_transaction: bool = False,
+        first: Callable[[sa.Connection], object] | None = None,
     ) -> Iterator[AppendResult]:
         """Append batches one after another, each all or nothing as :meth:`append`
         does, over one connection; results come in the order of the batches.
@@ -734,6 +741,17 @@ class Store:
         same pages over and over. A crash loses at most the open group, never
         part of a batch.
 
+        With ``one_transaction`` every group is appended in one transaction,
+        committed once ``batches`` is exhausted: an exception raised by
+        ``batches`` itself (say, a file further on that does not validate)
+        rolls back everything, and a crash loses everything. Groups still
+        bound what ``after_group`` is handed at a time. Results come as the
+        groups are appended, before that commit.
+
+        ``first(conn)`` runs once, inside the first transaction, after its
+        lock and before any batch (say, the entities the batches' events
+        name), so it is committed, or rolled back, with them.
+
         A batch may carry a third item, :func:`prepare_row` of each of its
         events (in order): what the append would otherwise work out from
         them, done beforehand.
@@ -745,54 +763,93 @@ class Store:
         """
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
+        opening = [first]
+        held: list[sa.RootTransaction] = []
         with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
-            group: list[tuple[Sequence[Event], Document, Prepared | None]] = []
-            size = 0
-            for batch in batches:
-                events = batch[0]
-                group.append((events, batch[1], batch[2] if len(batch) > 2 else None))
-                size += len(events)
-                if size >= limit:
-                    yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
-                    group, size = [], 0
-            if group:
-                yield from self._write(lambda: self._append_group(conn, group, tail, after_group))
+            try:
+                group: list[tuple[Sequence[Event], Document, Prepared | None]] = []
+                size = 0
+                for batch in batches:
+                    events = batch[0]
+                    group.append((events, batch[1], batch[2] if len(batch) > 2 else None))
+                    size += len(events)
+                    if size >= limit:
+                        yield from self._group_in(conn, group, tail, after_group, held, one_transaction, opening)
+                        group, size = [], 0
+                if group or held or opening[0] is not None:
+                    yield from self._group_in(conn, group, tail, after_group, held, False, opening)
+            finally:
+                if held:
+                    held.pop().rollback()
+
+    def _group_in(
+        self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document, Prepared | None]], tail: _Tail,
+        after_group: GroupHook | None, held: list[sa.RootTransaction], keep_open: bool,
+        opening: list[Callable[[sa.Connection], object] | None],
+    ) -> list[AppendResult]:
+        """Append one group: in the transaction ``held`` keeps open, or in a new one (retried when
+        SQLite says "database is locked"); committed unless ``keep_open``, then kept in ``held``."""
+        if held:
+            # Nothing before this group can be replayed: no retry here.
+            results = self._append_group(conn, group, tail, after_group)
+            if not keep_open:
+                held.pop().commit()
+            return results
+
+        def work() -> list[AppendResult]:
+            database.write_begin(conn)
+            tx = conn.begin()
+            try:
+                self._lock(conn)
+                if opening[0] is not None:
+                    opening[0](conn)
+                # The stream versions this ingest has seen stay true while the
+                # log ends where its last group left it (nobody else appended
+                # since); inside the transaction nobody else can.
+                last = conn.execute(
+                    sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
+                ).first()
+                end = (last.seq, last.hash) if last is not None else (0, GENESIS)
+                if tail.end != end:
+                    tail.versions.clear()
+                tail.end = end
+                results = self._append_group(conn, group, tail, after_group)
+                if keep_open:
+                    held.append(tx)
+                else:
+                    tx.commit()
+            except BaseException:
+                tx.rollback()
+                raise
+            opening[0] = None
+            return results
+
+        return self._write(work)
 
     def _append_group(
         self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document, Prepared | None]], tail: _Tail,
         after_group: GroupHook | None = None,
     ) -> list[AppendResult]:
+        assert tail.end is not None
+        before = tail.end[0]
         results = []
-        database.write_begin(conn)
-        with conn.begin():
-            self._lock(conn)
-            # The stream versions this ingest has seen stay true while the
-            # log ends where its last group left it (nobody else appended
-            # since); inside the transaction nobody else can.
-            last = conn.execute(
-                sa.select(events_t.c.seq, events_t.c.hash).order_by(events_t.c.seq.desc()).limit(1)
-            ).first()
-            end = (last.seq, last.hash) if last is not None else (0, GENESIS)
-            if tail.end != end:
-                tail.versions.clear()
-            tail.end = end
-            appended: list[Event] = []
-            for events, document, prepared in group:
-                result = AppendResult()
-                with conn.begin_nested() as savepoint:
-                    self._put_document(conn, document, result)
-                    fresh = [] if result.refused else self._sort_out(conn, events, result, document, prepared)
-                    if result.refused:
-                        result.appended.clear()
-                        savepoint.rollback()
-                    elif fresh:
-                        self._insert(conn, fresh, {}, result, tail)
-                        if after_group is not None:
-                            ids = dict.fromkeys(result.appended, True)
-                            appended.extend(e for e in events if ids.pop(e.event_id, False))
-                results.append(result)
-            if after_group is not None and tail.end[0] > end[0]:
-                after_group(conn, end[0], tail.end[0], appended)
+        appended: list[Event] = []
+        for events, document, prepared in group:
+            result = AppendResult()
+            with conn.begin_nested() as savepoint:
+                self._put_document(conn, document, result)
+                fresh = [] if result.refused else self._sort_out(conn, events, result, document, prepared)
+                if result.refused:
+                    result.appended.clear()
+                    savepoint.rollback()
+                elif fresh:
+                    self._insert(conn, fresh, {}, result, tail)
+                    if after_group is not None:
+                        ids = dict.fromkeys(result.appended, True)
+                        appended.extend(e for e in events if ids.pop(e.event_id, False))
+            results.append(result)
+        if after_group is not None and tail.end[0] > before:
+            after_group(conn, before, tail.end[0], appended)
         return results
 
     def _append(
@@ -1036,12 +1093,23 @@ class Store:
                     found[row["id"]] = _document_from_row(row, dates)
         return found
 
-    def entities_stamp(self) -> tuple[int, Any]:
-        """Changes whenever an entity is added or refreshed: (count, latest update)."""
+    def entities_stamp(self, conn: sa.Connection | None = None) -> tuple[int, Any]:
+        """Changes whenever an entity is added or refreshed: (count, latest update).
+
+        On ``conn`` when given: what that connection's transaction sees.
+        """
         query = sa.select(sa.func.count(), sa.func.max(entities_t.c.updated_at))
-        with self.engine.connect() as conn:
-            count, latest = conn.execute(query).one()
+        with self._on(conn) as use:
+            count, latest = use.execute(query).one()
         return int(count), latest
+
+    @contextmanager
+    def _on(self, conn: sa.Connection | None) -> Iterator[sa.Connection]:
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own:
+            yield own
 
     def document_counts(self) -> dict[str, dict[str, int]]:
         """Events per document and type."""
@@ -1054,9 +1122,10 @@ class Store:
                 counts.setdefault(doc, {})[kind] = int(n)
         return counts
 
-    def entities(self) -> list[Entity]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(entities_t).order_by(entities_t.c.slug)).mappings().all()
+    def entities(self, conn: sa.Connection | None = None) -> list[Entity]:
+        """Every entity, by slug (on ``conn`` when given)."""
+        with self._on(conn) as use:
+            rows = use.execute(sa.select(entities_t).order_by(entities_t.c.slug)).mappings().all()
         return [
             Entity(
                 slug=r["slug"], kind=r["kind"], name=r["name"], aliases=tuple(json.loads(r["aliases"])),

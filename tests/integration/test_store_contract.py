@@ -239,3 +239,53 @@ def test_reads_upcast_old_payloads(store: Store, monkeypatch: pytest.MonkeyPatch
     [back] = store.read()
     assert (back.facts, back.schema_version) == ({"license": "MIT", "openness": "open"}, 2)
     assert store.get(back.event_id) == back
+
+
+def test_one_transaction_keeps_everything_out_until_the_batches_end(store: Store) -> None:
+    from chronicle.events import Entity
+
+    seen: list[tuple[int, int, int]] = []
+
+    def after_group(conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
+        seen.append((before, after, len(events)))
+
+    def batches(fail: bool) -> Iterator[tuple[list[Event], Document]]:
+        for n in range(4):
+            name = f"doc-{n}"
+            yield [event(f"e{k}", document=name) for k in range(3)], doc(name)
+        if fail:
+            raise ValueError("a later file is bad")
+
+    def first(conn: sa.Connection) -> None:
+        store.put_entities_on(conn, [Entity("deepseek", "org", "DeepSeek")])
+
+    # The consumer gets results as groups go in, but a failure of the batches
+    # themselves rolls back every group and what ``first`` wrote.
+    results = store.append_files(batches(True), group_events=3, after_group=after_group, one_transaction=True,
+                                 first=first)
+    with pytest.raises(ValueError, match="later file"):
+        for result in results:
+            assert result.ok
+    assert (store.head(), store.documents(), store.entities()) == (0, [], [])
+    assert seen == [(0, 3, 3), (3, 6, 3), (6, 9, 3), (9, 12, 3)]  # one call per group, not one for all
+
+    seen.clear()
+    results = list(store.append_files(batches(False), group_events=3, after_group=after_group,
+                                      one_transaction=True, first=first))
+    assert [r.first_seq for r in results] == [1, 4, 7, 10]
+    assert store.head() == 12 and [e.slug for e in store.entities()] == ["deepseek"]
+    assert seen == [(0, 3, 3), (3, 6, 3), (6, 9, 3), (9, 12, 3)]
+    assert verify(store).ok
+
+
+def test_first_runs_once_even_without_batches(store: Store) -> None:
+    from chronicle.events import Entity
+
+    calls: list[int] = []
+
+    def first(conn: sa.Connection) -> None:
+        calls.append(1)
+        store.put_entities_on(conn, [Entity("qwen", "org", "Qwen")])
+
+    assert list(store.append_files([], first=first, one_transaction=True)) == []
+    assert calls == [1] and [e.slug for e in store.entities()] == ["qwen"]
