@@ -5,15 +5,24 @@ all-or-nothing batch: a file whose events the store refuses (an event id
 already stored with other content) appends nothing, and the others go on.
 Validated files wait in a spool on disk, not in memory, so a corpus of any
 size is ingested in the memory of its largest file.
+
+A large ingest on two cores instead appends while it validates: a second
+process validates ahead of the append, and everything (entities too) goes
+in one transaction that commits only once the last file has validated; a
+problem anywhere rolls it all back. See :func:`_append_while_validating`.
 """
 
 from __future__ import annotations
 
+import fcntl
+import itertools
 import multiprocessing
 import pickle
+import queue
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,49 +158,73 @@ def _validate_files_in_order(
     files: Sequence[Path], entity_files: list[Path] | None, known_entities: dict[str, Entity],
     documents_dirs: Sequence[Path], keep: Callable[[_Checked], None], parallel: bool,
 ) -> list[Entity]:
-    problems: list[Problem] = []
-    new_entities: list[Entity] = []
-    parsed: list[tuple[Path, Any]] = []
-    streaming = entity_files is not None
-    for path in entity_files if streaming else files:  # type: ignore[union-attr]
-        data, errors = load_yaml(path)
-        problems.extend(errors)
-        if errors:
-            continue
-        if _is_entities(data):
-            found, errors = validate_entities(path, data, known_entities)
+    validation = _Validation(files, entity_files, known_entities, documents_dirs, parallel)
+    for item in validation.run():
+        keep(item)
+    return validation.new_entities
+
+
+class _Validation:
+    """:meth:`run` validates entities files, then yields each valid events file in order while no
+    file so far has a problem; once every file is checked, raises ValidationError with every
+    problem of every file. ``new_entities`` holds the entities files' entities as soon as the
+    first events file is yielded (or the iteration ends)."""
+
+    def __init__(self, files: Sequence[Path], entity_files: list[Path] | None, known_entities: dict[str, Entity],
+                 documents_dirs: Sequence[Path], parallel: bool | Callable[..., Iterator[_Checked]]) -> None:
+        self.files, self.entity_files, self.known = files, entity_files, known_entities
+        self.documents_dirs, self.parallel = documents_dirs, parallel
+        self.new_entities: list[Entity] = []
+
+    def run(self) -> Generator[_Checked, None, None]:
+        files, documents_dirs = self.files, self.documents_dirs
+        problems: list[Problem] = []
+        new_entities = self.new_entities
+        parsed: list[tuple[Path, Any]] = []
+        streaming = self.entity_files is not None
+        for path in self.entity_files if streaming else files:  # type: ignore[union-attr]
+            data, errors = load_yaml(path)
             problems.extend(errors)
-            new_entities.extend(found)
-        elif streaming:
-            raise _Resort()
+            if errors:
+                continue
+            if _is_entities(data):
+                found, errors = validate_entities(path, data, self.known)
+                problems.extend(errors)
+                new_entities.extend(found)
+            elif streaming:
+                raise _Resort()
+            else:
+                parsed.append((path, data))
+        entities = dict(self.known)
+        entities.update({e.slug: e for e in new_entities})
+        documents: dict[str, Path] = {}
+        chosen = set(self.entity_files or ())
+        checked: Iterable[_Checked]
+        if streaming:
+            rest = [p for p in files if p not in chosen]
+            if callable(self.parallel):
+                checked = self.parallel(rest, set(entities), documents_dirs)
+            else:
+                checked = _check_all(rest, set(entities), documents_dirs, self.parallel)
         else:
-            parsed.append((path, data))
-    entities = dict(known_entities)
-    entities.update({e.slug: e for e in new_entities})
-    documents: dict[str, Path] = {}
-    chosen = set(entity_files or ())
-    if streaming:
-        checked = _check_all([p for p in files if p not in chosen], set(entities), documents_dirs, parallel)
-    else:
-        checked = (_check_events_file(path, data, entities, documents_dirs) for path, data in parsed)
-    for item in checked:
-        if item.entities:
-            raise _Resort()
-        problems.extend(item.problems)
-        if item.document_id is not None and item.path is not None:
-            path, doc_id = item.path, item.document_id
-            other = documents.get(doc_id)
-            if other is not None:
-                problems.append(Problem(str(path), item.id_line, "document.id",
-                                        f"{doc_id!r} is also the id of {other}"))
-            documents[doc_id] = path
-            if not problems:
-                # Once any file has a problem nothing will be appended:
-                # the rest are only checked, so that every problem is told.
-                keep(item)
-    if problems:
-        raise ValidationError(problems)
-    return new_entities
+            checked = (_check_events_file(path, data, entities, documents_dirs) for path, data in parsed)
+        for item in checked:
+            if item.entities:
+                raise _Resort()
+            problems.extend(item.problems)
+            if item.document_id is not None and item.path is not None:
+                path, doc_id = item.path, item.document_id
+                other = documents.get(doc_id)
+                if other is not None:
+                    problems.append(Problem(str(path), item.id_line, "document.id",
+                                            f"{doc_id!r} is also the id of {other}"))
+                documents[doc_id] = path
+                if not problems:
+                    # Once any file has a problem nothing will be appended:
+                    # the rest are only checked, so that every problem is told.
+                    yield item
+        if problems:
+            raise ValidationError(problems)
 
 
 @dataclass
@@ -253,19 +286,25 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
     are handed on in file order, so that whichever process validates them,
     the same files give the same answer, problems and spool.
     """
-    if parallel and len(paths) > 1 and second_core() and _size(paths) >= PARALLEL_BYTES:
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - no fork on this platform
-            context = None
-        if context is not None:
-            yield from _check_in_two(paths, slugs, documents_dirs, context)
-            return
+    context = _sharing(paths) if parallel else None
+    if context is not None:
+        yield from _check_in_two(paths, slugs, documents_dirs, context)
+        return
     for path in paths:
         yield _check_events_file(path, None, slugs, documents_dirs)
 
 
-def _size(paths: list[Path]) -> int:
+def _sharing(paths: Sequence[Path]) -> Any:
+    """The process context to share work on ``paths`` with, or None when one process should do it."""
+    if len(paths) > 1 and second_core() and _size(paths) >= PARALLEL_BYTES:
+        try:
+            return multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            return None
+    return None
+
+
+def _size(paths: Sequence[Path]) -> int:
     total = 0
     for path in paths:
         try:
@@ -293,6 +332,131 @@ def _check_in_two(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
                 yield _check_events_file(path, None, slugs, documents_dirs)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
+    """Validate events files in two processes for a caller that appends meanwhile; results in file order.
+
+    Both processes take the next file not taken yet from one shared
+    counter: the other process as soon as it has sent its last one, this
+    one only when the file the caller needs next is not in yet (the
+    append is the faster side then), and at most ``AHEAD`` files ahead.
+    A thread takes what the other process sends off the pipe as it comes,
+    up to ``BUFFERED`` files: the append's cost comes in bursts (a group's
+    read-model rows) that a pipe's buffer would not cover, and the other
+    process would wait meanwhile. Should the other process die,
+    this one validates what it had taken.
+    """
+    context = _sharing(paths)
+    if context is None:
+        yield from _check_all(paths, slugs, documents_dirs, parallel=False)
+        return
+    total = len(paths)
+    taken = context.Value("q", 0)
+    receive, send = context.Pipe(duplex=False)
+    _widen(send)
+    worker = context.Process(target=_check_taken, args=(send, taken, paths, slugs, documents_dirs), daemon=True)
+    worker.start()
+    send.close()
+    arrived: queue.Queue[bytes | None] = queue.Queue(BUFFERED)
+    stop = threading.Event()
+
+    def pump() -> None:
+        while True:
+            try:
+                data = receive.recv_bytes()
+            except (EOFError, OSError):
+                arrived.put(None)
+                return
+            if not stop.is_set():
+                arrived.put(data)
+
+    reader = threading.Thread(target=pump, name="chronicle-validated", daemon=True)
+    reader.start()
+    have: dict[int, _Checked] = {}
+    alive = True
+
+    def take() -> int | None:
+        with taken.get_lock():
+            n = int(taken.value)
+            if n >= total:
+                return None
+            taken.value = n + 1
+            return n
+
+    def unpack(data: bytes | None) -> None:
+        nonlocal alive
+        if data is None:
+            alive = False
+        else:
+            k, item = pickle.loads(data)  # noqa: S301 - from our own process
+            have[k] = item
+
+    try:
+        for i in range(total):
+            while i not in have:
+                if not alive:
+                    # The other process is gone: what it had taken and not sent is validated here.
+                    have[i] = _check_events_file(paths[i], None, slugs, documents_dirs)
+                    continue
+                try:
+                    unpack(arrived.get_nowait())
+                    continue
+                except queue.Empty:
+                    pass
+                n = take() if len(have) < AHEAD else None
+                if n is not None:
+                    have[n] = _check_events_file(paths[n], None, slugs, documents_dirs)
+                else:
+                    unpack(arrived.get())  # the file needed is the other process's: wait for it
+            yield have.pop(i)
+    finally:
+        with taken.get_lock():
+            taken.value = total
+        stop.set()
+        # The thread stops at the end of the pipe, once the other process, taking nothing more, has left.
+        while reader.is_alive():
+            try:
+                while True:
+                    arrived.get_nowait()
+            except queue.Empty:
+                pass
+            reader.join(0.01)
+        receive.close()
+        worker.join()
+
+
+#: Validated files the other process may have sent ahead of the caller.
+BUFFERED = 256
+#: The pipe's buffer (Linux): the thread that empties it runs only when the append lets go of the GIL.
+PIPE_BYTES = 1 << 20
+
+
+def _widen(conn: Any) -> None:
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setsize is None:  # pragma: no cover - not Linux
+        return
+    try:
+        fcntl.fcntl(conn.fileno(), setsize, PIPE_BYTES)
+    except OSError:  # pragma: no cover - pipes are held smaller here: the default works, slower
+        pass
+
+
+def _check_taken(send: Any, taken: Any, paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> None:
+    """In the other process: validate the next file not taken, send it, until none is left."""
+    _start_worker(slugs, documents_dirs)
+    try:
+        while True:
+            with taken.get_lock():
+                n = int(taken.value)
+                if n >= len(paths):
+                    return
+                taken.value = n + 1
+            send.send_bytes(pickle.dumps((n, _check_in_worker(paths[n])), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return  # the caller stopped reading (a broken pipe)
+    finally:
+        send.close()
 
 
 _WORKER: dict[str, Any] = {}
@@ -387,6 +551,11 @@ def ingest(
     """Validate the files at ``paths`` and append their events to ``store``."""
     files = collect_files(paths)
     known = {e.slug: e for e in store.entities()}
+    if not dry_run and _sharing(files) is not None:
+        try:
+            return _append_while_validating(store, files, known, documents_dirs, allow_drafts, progress)
+        except _Resort:
+            pass  # rolled back, nothing written: the files are checked again below, the sure way
     spool = _Spool()
     try:
         new_entities = _validate_files(files, known, documents_dirs, spool.add, spool.restart)
@@ -395,16 +564,17 @@ def ingest(
         spool.close()
 
 
+def _drafts_problem(path: str, found: Sequence[str]) -> Problem:
+    return Problem(path, 0, "status", f"{len(found)} draft event(s), e.g. {found[0]}: "
+                   "review them and remove `status: draft` before ingesting")
+
+
 def _append_spooled(
     store: Store, spool: _Spool, new_entities: list[Entity], dry_run: bool, allow_drafts: bool,
     progress: Progress | None,
 ) -> IngestReport:
     if not allow_drafts and not dry_run:
-        drafts = [
-            Problem(item.path, 0, "status", f"{len(found)} draft event(s), e.g. {found[0]}: "
-                    "review them and remove `status: draft` before ingesting")
-            for item, found in zip(spool.items, spool.drafts) if found
-        ]
+        drafts = [_drafts_problem(item.path, found) for item, found in zip(spool.items, spool.drafts) if found]
         if drafts:
             raise ValidationError(drafts)
     report = IngestReport(dry_run=dry_run)
@@ -433,6 +603,73 @@ def _append_spooled(
     if report.appended:
         # Keep the read-model tables current for SQL clients (the per-claim
         # ones have followed the appends already, where they could).
+        report.store_seq = refresh(store, incremental=True)
+    else:
+        report.store_seq = store.head()
+    return report
+
+
+def _append_while_validating(
+    store: Store, files: list[Path], known: dict[str, Entity], documents_dirs: Sequence[Path], allow_drafts: bool,
+    progress: Progress | None,
+) -> IngestReport:
+    """Validate and append at once, on two cores, in one transaction.
+
+    A large ingest validated every file (on two cores) and only then
+    appended (on one). Here the append starts with the first valid file
+    while a second process validates the next ones, and nothing is
+    committed before the last file has validated: a file that does not
+    validate, or a draft, rolls back everything, the entities included
+    (they are put in the same transaction), so the store is as it was,
+    exactly as when nothing was appended at all.
+    """
+    entity_files = [p for p in files if _looks_like_entities(p)]
+    validation = _Validation(files, entity_files, known, documents_dirs, _check_beside)
+    checked = validation.run()
+    try:
+        return _append_checked(store, validation, checked, len(files) - len(entity_files), allow_drafts, progress)
+    finally:
+        checked.close()  # stops the other process if the append ended early
+
+
+def _append_checked(
+    store: Store, validation: _Validation, checked: Iterator[_Checked], events_files: int, allow_drafts: bool,
+    progress: Progress | None,
+) -> IngestReport:
+    # The entities files are checked first: their entities go in before any event.
+    head = next(checked, None)
+    report = IngestReport()
+    drafts: list[Problem] = []
+
+    def batches() -> Iterator[tuple[Sequence[Event], Any, Prepared]]:
+        items = checked if head is None else itertools.chain((head,), checked)
+        for item in items:
+            if item.drafts and not allow_drafts:
+                drafts.append(_drafts_problem(str(item.path), item.drafts))
+            if drafts:
+                continue  # nothing more is appended; the rest is only checked
+            assert item.document_id is not None
+            report.files.append(FileReport(str(item.path), item.document_id, item.events, drafts=len(item.drafts),
+                                           text_checked=item.text_found))
+            events, prepared = _unpack_prepared(item.contents())
+            yield events.events, events.document, prepared
+        if drafts:
+            raise ValidationError(drafts)
+
+    def put_entities(conn: Any) -> None:
+        report.entities_added, report.entities_changed = store.put_entities_on(conn, validation.new_entities)
+
+    from chronicle.readmodels import Follow, refresh
+
+    results = store.append_files(batches(), after_group=Follow(store), one_transaction=True, first=put_entities)
+    with collection_paused():
+        for done, result in enumerate(results, 1):
+            file_report = report.files[done - 1]
+            file_report.appended, file_report.present = len(result.appended), len(result.present)
+            file_report.refused = list(result.refused)
+            if progress is not None:
+                progress(done, events_files)
+    if report.appended:
         report.store_seq = refresh(store, incremental=True)
     else:
         report.store_seq = store.head()

@@ -156,3 +156,77 @@ def test_the_collector_runs_again_after_an_ingest(
         ingesting.ingest(store, [folder])
     store.close()
     assert gc.isenabled()
+
+
+def _beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make every ingest validate in a second process while it appends; count the ingests that did."""
+    monkeypatch.setattr(ingesting, "second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    used: list[int] = []
+    real = ingesting._append_while_validating
+    monkeypatch.setattr(ingesting, "_append_while_validating", lambda *a: used.append(1) or real(*a))
+    return used
+
+
+def test_a_draft_found_while_appending_rolls_everything_back(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    path = folder / "path-006.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - id: e-0003\n", "  - id: e-0003\n    status: draft\n"),
+                    encoding="utf-8")
+    used = _beside(monkeypatch)
+    store = open_store(fresh_url())
+    with pytest.raises(ValidationError) as raised:
+        ingesting.ingest(store, [folder])
+    assert [(Path(p.file).name, p.field) for p in raised.value.problems] == [("path-006.yaml", "status")]
+    # Six files were appended before the draft was seen: none of them, nor the entities, stayed.
+    assert used == [1] and store.head() == 0 and store.entities() == [] and store.documents() == []
+    report = ingesting.ingest(store, [folder], allow_drafts=True)
+    assert report.appended == 9 * 25 + 1 and verify(store).ok
+    store.close()
+
+
+def test_an_entities_file_that_looked_like_events_is_ingested_the_sure_way(
+    tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    # Flow style: no line starts with `entities:`, so it is taken for an events file at first.
+    (folder / "path-004b.yaml").write_text("{entities: [{slug: newcomer, kind: org, name: Newcomer}]}\n",
+                                           encoding="utf-8")
+    used = _beside(monkeypatch)
+    store = open_store(fresh_url())
+    report = ingesting.ingest(store, [folder])
+    assert used == [1]
+    assert report.appended == 9 * 25 + 1 and "newcomer" in {e.slug for e in store.entities()}
+    assert verify(store).ok
+    store.close()
+
+
+def test_files_the_other_process_took_and_never_sent_are_validated_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    paths = sorted(p for p in ingesting.collect_files([folder]) if p.name != "entities.yaml")
+    slugs = {e.slug for e in ingesting.load_and_validate([folder / "entities.yaml"], {})[0]}
+    monkeypatch.setattr(ingesting, "second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+
+    def dies(send: Any, taken: Any, *args: Any) -> None:
+        # Takes two files, sends one, and dies.
+        with taken.get_lock():
+            n = int(taken.value)
+            taken.value = n + 2
+        send.send_bytes(ingesting.pickle.dumps((n, ingesting._check_in_worker(paths[n]))))
+        os._exit(3)
+
+    monkeypatch.setattr(ingesting, "_check_taken", dies)
+    ingesting._start_worker(slugs, ())
+    got = [(c.document_id, c.events, c.problems) for c in ingesting._check_beside(paths, slugs, ())]
+    want = [(c.document_id, c.events, c.problems) for c in ingesting._check_all(paths, slugs, (), parallel=False)]
+    assert got == want and len(got) == len(paths) == 10

@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from chronicle import corrections, database, readmodels
+from chronicle import ingest as ingesting
 from chronicle import store as stores
 from chronicle.events import CORRECTION_TYPES
 from chronicle.ingest import ingest
@@ -65,12 +66,20 @@ class _Rebuilds:
         return found
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["one-process", "validating-beside"])
 def test_catching_up_after_each_ingest_equals_a_rebuild(
-    store: Store, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared: bool
 ) -> None:
     files = sorted((corpus / "events").glob("doc-*.yaml"))
     entities = corpus / "events" / "entities.yaml"
     rebuilds = _Rebuilds(monkeypatch)
+    # Shared: every ingest validates in a second process while it appends, in one
+    # transaction; the entities it brings are put in that transaction too.
+    monkeypatch.setattr(ingesting, "second_core", lambda: shared)
+    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    beside: list[int] = []
+    real = ingesting._append_while_validating
+    monkeypatch.setattr(ingesting, "_append_while_validating", lambda *a: beside.append(1) or real(*a))
     # Several append transactions per ingest, each followed by the per-claim tables.
     monkeypatch.setattr(stores, "GROUP_EVENTS", 150)
     # The first ingest has no checkpoint to start from: per-claim tables follow
@@ -121,6 +130,7 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     final = _same_as_a_rebuild(store)
     assert all(final[name] for name in readmodels.TABLES)
     assert all(p["current"] for p in readmodels.status(store)["projections"])
+    assert len(beside) == (5 if shared else 0)
 
 
 def test_an_old_checkpoint_is_recomputed_whole(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
