@@ -7,6 +7,8 @@ store must have all of its events (a file is never split between
 transactions), and running the ingest again must end with exactly the
 expected total. The ingest commits a group of files at a time; the trials
 make the groups small (a few files), so that kills land between commits.
+Validating beside the append (a large ingest on two cores), the whole
+ingest is one transaction, and a kill keeps nothing or everything.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ INGEST = textwrap.dedent(
     from chronicle.store import open_store
 
     stores.GROUP_EVENTS = 100
+    if sys.argv[3] == "beside":
+        # Validate in a second process while appending, in one transaction.
+        from chronicle import ingest as ingesting
+        ingesting.PARALLEL_BYTES = 0
+        ingesting.second_core = lambda: True
 
     store = open_store(sys.argv[1])
     print("ready", flush=True)
@@ -62,11 +69,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
     return folder, write_corpus(folder, DOCUMENTS, PER_DOCUMENT, name="crash")
 
 
+@pytest.mark.parametrize("mode", ["groups", "beside"])
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_an_ingest_killed_at_any_moment_leaves_a_whole_log(
-    backend: str, corpus: tuple[Path, dict[str, int]], sqlite_template: Path, tmp_path: Path,
+    backend: str, mode: str, corpus: tuple[Path, dict[str, int]], sqlite_template: Path, tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> None:
+    """In groups, a kill keeps the groups committed before it; validating beside the
+    append, the ingest is one transaction: a kill keeps nothing or everything."""
     folder, expected = corpus
     factory = request.getfixturevalue("pg_factory") if backend == "postgresql" else None
 
@@ -78,7 +88,7 @@ def test_an_ingest_killed_at_any_moment_leaves_a_whole_log(
         return database.resolve_url(str(path))
 
     def start(url: str) -> subprocess.Popen[str]:
-        proc = subprocess.Popen([sys.executable, "-c", INGEST, url, str(folder)],
+        proc = subprocess.Popen([sys.executable, "-c", INGEST, url, str(folder), mode],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready", proc.stderr
         return proc
@@ -95,7 +105,9 @@ def test_an_ingest_killed_at_any_moment_leaves_a_whole_log(
     rng = random.Random(f"crash-{backend}")
     killed_midway = 0
     events_checked = 0
-    for trial in range(1, TRIALS + 1):
+    trials = TRIALS if mode == "groups" else TRIALS // 2
+    killed_before_commit = 0
+    for trial in range(1, trials + 1):
         url = fresh_url(trial)
         proc = start(url)
         time.sleep(rng.uniform(0, duration * 1.1))
@@ -114,6 +126,9 @@ def test_an_ingest_killed_at_any_moment_leaves_a_whole_log(
                 assert sum(by_type.values()) == expected[doc_id], f"trial {trial}: {doc_id} is half written"
             if 0 < len(counts) < len(expected):
                 killed_midway += 1
+            if mode == "beside":
+                assert len(counts) in (0, len(expected)), f"trial {trial}: part of a one-transaction ingest stayed"
+                killed_before_commit += not counts
             report = ingest(store, [folder])
             assert report.refused == 0
             assert report.appended + report.present == sum(expected.values())
@@ -126,6 +141,11 @@ def test_an_ingest_killed_at_any_moment_leaves_a_whole_log(
                 factory.drop(url)
 
     # The delays are spread over the ingest: some kills must land inside it.
+    if mode == "beside":
+        assert killed_before_commit > 0
+        figures.add(f"{backend}: crash trials, validating beside (kill -9)", trials)
+        figures.add(f"{backend}: crash trials, validating beside, nothing kept", killed_before_commit)
+        return
     assert killed_midway > 0
     figures.add(f"{backend}: crash trials (kill -9)", TRIALS)
     figures.add(f"{backend}: crash trials killed between files", killed_midway)
