@@ -31,8 +31,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], documents_dirs: tuple[Pa
     """Validate events files and append their events to the store.
 
     PATHS are events files or folders of them (with their entities.yaml).
-    Every file is validated first; one problem anywhere and nothing is
-    appended. Ingesting the same files again appends nothing.
+    One problem in any file and nothing is appended, entities included (a
+    large ingest validates while it appends, in one transaction that is
+    rolled back). Ingesting the same files again appends nothing.
 
     \b
     Example:
@@ -47,7 +48,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], documents_dirs: tuple[Pa
         if total < PROGRESS_FROM_FILES:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="appending", file=sys.stderr)
+            bar = click.progressbar(length=total, label="ingesting", file=sys.stderr)
             bar.__enter__()
         bar.update(1)
 
