@@ -665,15 +665,15 @@ class Store:
         Entities are reference data (names, aliases, attributes), not claims,
         so they may be refreshed; the claims about them live in the log.
         """
-        wanted = {e.slug: e for e in items}
+        wanted = list(items)
         return self._write(lambda: self._put_entities(wanted))
 
-    def _put_entities(self, wanted: Mapping[str, Entity]) -> tuple[int, int]:
+    def _put_entities(self, wanted: Sequence[Entity]) -> tuple[int, int]:
         with self._write_connection() as conn, conn.begin():
             # Without the lock two ingests that bring the same new entity both
             # find it missing and the second insert fails on PostgreSQL.
             self._lock(conn)
-            return self.put_entities_on(conn, wanted.values())
+            return self.put_entities_on(conn, wanted)
 
     def put_entities_on(self, conn: sa.Connection, items: Iterable[Entity]) -> tuple[int, int]:
         """:meth:`put_entities` inside the caller's write transaction on ``conn``, which holds the append lock."""
@@ -763,8 +763,7 @@ class Store:
         """
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
-        opening = [first]
-        held: list[sa.RootTransaction] = []
+        held: sa.RootTransaction | None = None
         with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
             try:
                 group: list[tuple[Sequence[Event], Document, Prepared | None]] = []
@@ -774,35 +773,40 @@ class Store:
                     group.append((events, batch[1], batch[2] if len(batch) > 2 else None))
                     size += len(events)
                     if size >= limit:
-                        yield from self._group_in(conn, group, tail, after_group, held, one_transaction, opening)
+                        results, held = self._group_in(conn, group, tail, after_group, held, one_transaction, first)
+                        first = None
+                        yield from results
                         group, size = [], 0
-                if group or held or opening[0] is not None:
-                    yield from self._group_in(conn, group, tail, after_group, held, False, opening)
+                if group or held is not None or first is not None:
+                    results, held = self._group_in(conn, group, tail, after_group, held, False, first)
+                    yield from results
             finally:
-                if held:
-                    held.pop().rollback()
+                if held is not None:
+                    held.rollback()
 
     def _group_in(
         self, conn: sa.Connection, group: Sequence[tuple[Sequence[Event], Document, Prepared | None]], tail: _Tail,
-        after_group: GroupHook | None, held: list[sa.RootTransaction], keep_open: bool,
-        opening: list[Callable[[sa.Connection], object] | None],
-    ) -> list[AppendResult]:
-        """Append one group: in the transaction ``held`` keeps open, or in a new one (retried when
-        SQLite says "database is locked"); committed unless ``keep_open``, then kept in ``held``."""
-        if held:
+        after_group: GroupHook | None, held: sa.RootTransaction | None, keep_open: bool,
+        first: Callable[[sa.Connection], object] | None,
+    ) -> tuple[list[AppendResult], sa.RootTransaction | None]:
+        """Append one group: in the transaction ``held`` open, or in a new one (retried when
+        SQLite says "database is locked"), running ``first`` in it first; committed unless
+        ``keep_open``. Returns the results and the transaction left open, if any."""
+        if held is not None:
             # Nothing before this group can be replayed: no retry here.
             results = self._append_group(conn, group, tail, after_group)
-            if not keep_open:
-                held.pop().commit()
-            return results
+            if keep_open:
+                return results, held
+            held.commit()
+            return results, None
 
-        def work() -> list[AppendResult]:
+        def work() -> tuple[list[AppendResult], sa.RootTransaction | None]:
             database.write_begin(conn)
             tx = conn.begin()
             try:
                 self._lock(conn)
-                if opening[0] is not None:
-                    opening[0](conn)
+                if first is not None:
+                    first(conn)
                 # The stream versions this ingest has seen stay true while the
                 # log ends where its last group left it (nobody else appended
                 # since); inside the transaction nobody else can.
@@ -815,14 +819,12 @@ class Store:
                 tail.end = end
                 results = self._append_group(conn, group, tail, after_group)
                 if keep_open:
-                    held.append(tx)
-                else:
-                    tx.commit()
+                    return results, tx
+                tx.commit()
+                return results, None
             except BaseException:
                 tx.rollback()
                 raise
-            opening[0] = None
-            return results
 
         return self._write(work)
 

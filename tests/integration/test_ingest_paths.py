@@ -102,13 +102,19 @@ def test_every_way_of_ingesting_stores_the_same_rows(
     assert answers[0] == plain and answers[1] == plain
 
 
+def _corpus_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """The corpus, with the first ``old`` in file ``name`` made ``new``."""
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    path = folder / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
 def test_a_bad_file_amid_the_shared_work_appends_nothing(
     tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "corpus"
-    _corpus(folder)
-    path = folder / "path-005.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("subject: qwen", "subject: nobody", 1), encoding="utf-8")
+    folder = _corpus_with(tmp_path, "path-005.yaml", "subject: qwen", "subject: nobody")
     monkeypatch.setattr(ingesting, "second_core", lambda: True)
     monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
     store = open_store(fresh_url())
@@ -171,11 +177,7 @@ def _beside(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_a_draft_found_while_appending_rolls_everything_back(
     tmp_path: Path, fresh_url: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "corpus"
-    _corpus(folder)
-    path = folder / "path-006.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - id: e-0003\n", "  - id: e-0003\n    status: draft\n"),
-                    encoding="utf-8")
+    folder = _corpus_with(tmp_path, "path-006.yaml", "  - id: e-0003\n", "  - id: e-0003\n    status: draft\n")
     used = _beside(monkeypatch)
     store = open_store(fresh_url())
     with pytest.raises(ValidationError) as raised:
