@@ -246,6 +246,12 @@ class _Checked:
     drafts: tuple[str, ...] = ()
     text_found: bool = False
 
+    def report(self) -> FileReport:
+        """The file's line of an ingest's report, before its append."""
+        assert self.document_id is not None
+        return FileReport(str(self.path), self.document_id, self.events, drafts=len(self.drafts),
+                          text_checked=self.text_found)
+
     def contents(self) -> tuple[Any, ...]:
         if self.packed is not None:
             return self.packed
@@ -519,9 +525,7 @@ class _Spool:
             self.file.write(item.blob)
         else:
             pickle.dump(item.packed, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        assert item.document_id is not None
-        self.items.append(FileReport(str(item.path), item.document_id, item.events, drafts=len(item.drafts),
-                                     text_checked=item.text_found))
+        self.items.append(item.report())
         self.drafts.append(item.drafts)
 
     def restart(self) -> None:
@@ -657,9 +661,7 @@ def _append_checked(
                 drafts.append(_drafts_problem(str(item.path), item.drafts))
             if drafts:
                 continue  # nothing more is appended; the rest is only checked
-            assert item.document_id is not None
-            report.files.append(FileReport(str(item.path), item.document_id, item.events, drafts=len(item.drafts),
-                                           text_checked=item.text_found))
+            report.files.append(item.report())
             events, prepared = _unpack_prepared(item.contents())
             yield events.events, events.document, prepared
         if drafts:
