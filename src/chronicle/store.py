@@ -127,6 +127,11 @@ def _is_locked(exc: sa.exc.DBAPIError) -> bool:
     return "database is locked" in str(exc.orig)
 
 
+def _back_off(attempt: int) -> None:
+    """Wait before try ``attempt + 1`` of a write SQLite refused as locked (jittered, doubling)."""
+    time.sleep(WRITE_BACKOFF_S * 2 ** (attempt - 1) * (0.5 + random.random()))
+
+
 @contextmanager
 def _database_errors(url: str) -> Iterator[None]:
     """Turn a database error that reaches the store's boundary into a StoreError."""
@@ -656,7 +661,7 @@ class Store:
                     if self.dialect != "sqlite" or not _is_locked(exc) or attempt == WRITE_ATTEMPTS:
                         raise
                 # The whole transaction was rolled back: start it again.
-                time.sleep(WRITE_BACKOFF_S * 2 ** (attempt - 1) * (0.5 + random.random()))
+                _back_off(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def put_entities(self, items: Iterable[Entity]) -> tuple[int, int]:
@@ -1148,9 +1153,17 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     if not create and path is not None and not path.exists():
         raise StoreError(f"no store at {path}", "ingest events first (`chronicle ingest events/`) or pass --db")
     engine = database.create_engine(url)
-    try:
-        database.ensure_current(engine)
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from exc
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            database.ensure_current(engine)
+            break
+        except sa.exc.OperationalError as exc:
+            # Processes opening a new SQLite store at once: the first to switch it to WAL
+            # or migrate it can make another's open say "locked" without its busy
+            # handler waiting; the migration is one transaction, so try again.
+            if engine.dialect.name == "sqlite" and _is_locked(exc) and attempt < WRITE_ATTEMPTS:
+                _back_off(attempt)
+                continue
+            engine.dispose()
+            raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from exc
     return Store(engine)

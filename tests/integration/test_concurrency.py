@@ -288,3 +288,30 @@ def test_a_lock_that_never_frees_is_a_store_error_not_a_traceback(
     with pytest.raises(StoreError, match="database is locked"):
         store.append([event("a1")], document=doc())
     store.close()
+
+
+def test_opening_a_store_another_process_holds_locked_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new SQLite store opened by several processes at once can say "locked" past its busy handler."""
+    from chronicle.store import open_store
+
+    real = database.ensure_current
+    failures = iter([_locked(), _locked()])
+
+    def flaky(engine: sa.Engine) -> None:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        real(engine)
+
+    monkeypatch.setattr(database, "ensure_current", flaky)
+    monkeypatch.setattr("chronicle.store.WRITE_BACKOFF_S", 0.001)
+    store = open_store(str(tmp_path / "s.db"))
+    assert store.head() == 0 and next(failures, None) is None
+    store.close()
+
+    # Locked every time: a one-line StoreError, as before.
+    monkeypatch.setattr(database, "ensure_current", lambda engine: (_ for _ in ()).throw(_locked()))
+    with pytest.raises(StoreError, match="cannot open store .*database is locked"):
+        open_store(str(tmp_path / "t.db"))
