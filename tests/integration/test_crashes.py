@@ -56,7 +56,15 @@ INGEST = textwrap.dedent(
     print("ready", flush=True)
     started = time.perf_counter()
     appended = []
-    ingest(store, [sys.argv[2]], progress=lambda done, total: appended.append(time.perf_counter() - started))
+
+    def progress(done, total):
+        appended.append(time.perf_counter() - started)
+        # Files are told a group at a time, once the group is in: a pause here
+        # holds the next group back, so that the moments between commits are
+        # a good share of the ingest and the random kills land there too.
+        time.sleep(0.03)
+
+    ingest(store, [sys.argv[2]], progress=progress)
     # When the last file was appended: what follows (read models) writes no events.
     print("done", appended[-1], flush=True)
     """
