@@ -14,14 +14,13 @@ problem anywhere rolls it all back. See :func:`_append_while_validating`.
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import multiprocessing
+import os
 import pickle
-import queue
 import re
 import tempfile
-import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -313,13 +312,17 @@ def _sharing(paths: Sequence[Path]) -> Any:
 def _size(paths: Sequence[Path]) -> int:
     total = 0
     for path in paths:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            pass
+        total += _bytes(path)
         if total >= PARALLEL_BYTES:
             break
     return total
+
+
+def _bytes(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # validation tells what is wrong with it
 
 
 def _check_in_two(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path],
@@ -343,15 +346,17 @@ def _check_in_two(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
 def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
     """Validate events files in two processes for a caller that appends meanwhile; results in file order.
 
-    Both processes take the next file not taken yet from one shared
-    counter: the other process as soon as it has sent its last one, this
-    one only when the file the caller needs next is not in yet (the
-    append is the faster side then), and at most ``AHEAD`` files ahead.
-    A thread takes what the other process sends off the pipe as it comes,
-    up to ``BUFFERED`` files: the append's cost comes in bursts (a group's
-    read-model rows) that a pipe's buffer would not cover, and the other
-    process would wait meanwhile. Should the other process die,
-    this one validates what it had taken.
+    Both processes take the next file not taken yet from one shared counter:
+    the other process as soon as it has handed over its last one (at most
+    ``LEAD_BYTES`` ahead of the caller), this one only when the file the
+    caller needs next is not in yet, and at most ``AHEAD`` files of its own.
+    The other process hands each validated file over as a file in a private
+    temporary folder, renamed into place once written, which this one reads
+    and deletes when the caller needs it. Nothing passes through a pipe: a
+    pipe must be emptied as it fills, by a thread of this process that runs
+    only when the append lets go of the interpreter, and the other process
+    waited on it for half of its time. Should the other process die, this
+    one validates what it had taken and not handed over.
     """
     context = _sharing(paths)
     if context is None:
@@ -359,110 +364,90 @@ def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
         return
     total = len(paths)
     taken = context.Value("q", 0)
-    receive, send = context.Pipe(duplex=False)
-    _widen(send)
-    worker = context.Process(target=_check_taken, args=(send, taken, paths, slugs, documents_dirs), daemon=True)
-    worker.start()
-    send.close()
-    arrived: queue.Queue[bytes | None] = queue.Queue(BUFFERED)
-    stop = threading.Event()
+    needed = context.RawValue("q", 0)  # the file the caller needs next
+    with tempfile.TemporaryDirectory(prefix="chronicle-validated-") as folder:
+        worker = context.Process(target=_check_taken, args=(folder, taken, needed, paths, slugs, documents_dirs),
+                                 daemon=True)
+        worker.start()
+        have: dict[int, _Checked] = {}
 
-    def pump() -> None:
-        while True:
-            try:
-                data = receive.recv_bytes()
-            except (EOFError, OSError):
-                arrived.put(None)
-                return
-            if not stop.is_set():
-                arrived.put(data)
+        def take() -> int | None:
+            with taken.get_lock():
+                n = int(taken.value)
+                if n >= total:
+                    return None
+                taken.value = n + 1
+                return n
 
-    reader = threading.Thread(target=pump, name="chronicle-validated", daemon=True)
-    reader.start()
-    have: dict[int, _Checked] = {}
-    alive = True
+        try:
+            for i in range(total):
+                needed.value = i
+                while i not in have:
+                    item = _handed(folder, i)
+                    if item is not None:
+                        have[i] = item
+                        continue
+                    n = take() if len(have) < AHEAD else None
+                    if n is not None:
+                        have[n] = _check_events_file(paths[n], None, slugs, documents_dirs)
+                    elif not worker.is_alive():
+                        # The other process is gone: what it had taken and not handed over is validated here.
+                        have[i] = _handed(folder, i) or _check_events_file(paths[i], None, slugs, documents_dirs)
+                    else:
+                        time.sleep(WAIT)  # the file needed is the other process's: it is on it
+                yield have.pop(i)
+        finally:
+            with taken.get_lock():
+                taken.value = total
+            needed.value = total  # lets the other process out of waiting for the caller
+            worker.join()
 
-    def take() -> int | None:
+
+#: Bytes of events files the other process may validate ahead of the caller, the one it needs included
+#: (bounds the folder's size).
+LEAD_BYTES = 32 << 20
+#: Seconds between two looks for a file the other process is validating.
+WAIT = 0.0005
+
+
+def _handed(folder: str, n: int) -> _Checked | None:
+    """The n-th file as the other process handed it over (and no longer in ``folder``), or None if not yet."""
+    path = os.path.join(folder, str(n))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    os.unlink(path)
+    item: _Checked = pickle.loads(data)  # noqa: S301 - from our own process
+    return item
+
+
+def _hand_over(folder: str, n: int, item: _Checked) -> None:
+    """Put the n-th validated file where :func:`_handed` finds it: whole, or not at all."""
+    path = os.path.join(folder, str(n))
+    with open(path + ".part", "wb") as handle:
+        pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".part", path)
+
+
+def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs: set[str],
+                 documents_dirs: Sequence[Path]) -> None:
+    """In the other process: validate the next file not taken and hand it over, until none is left."""
+    _start_worker(slugs, documents_dirs)
+    total = len(paths)
+    upto = list(itertools.accumulate((_bytes(p) for p in paths), initial=0))  # bytes before each file
+    while True:
         with taken.get_lock():
             n = int(taken.value)
             if n >= total:
-                return None
+                return
             taken.value = n + 1
-            return n
-
-    def unpack(data: bytes | None) -> None:
-        nonlocal alive
-        if data is None:
-            alive = False
-        else:
-            k, item = pickle.loads(data)  # noqa: S301 - from our own process
-            have[k] = item
-
-    try:
-        for i in range(total):
-            while i not in have:
-                if not alive:
-                    # The other process is gone: what it had taken and not sent is validated here.
-                    have[i] = _check_events_file(paths[i], None, slugs, documents_dirs)
-                    continue
-                try:
-                    unpack(arrived.get_nowait())
-                    continue
-                except queue.Empty:
-                    pass
-                n = take() if len(have) < AHEAD else None
-                if n is not None:
-                    have[n] = _check_events_file(paths[n], None, slugs, documents_dirs)
-                else:
-                    unpack(arrived.get())  # the file needed is the other process's: wait for it
-            yield have.pop(i)
-    finally:
-        with taken.get_lock():
-            taken.value = total
-        stop.set()
-        # The thread stops at the end of the pipe, once the other process, taking nothing more, has left.
-        while reader.is_alive():
-            try:
-                while True:
-                    arrived.get_nowait()
-            except queue.Empty:
-                pass
-            reader.join(0.01)
-        receive.close()
-        worker.join()
-
-
-#: Validated files the other process may have sent ahead of the caller.
-BUFFERED = 256
-#: The pipe's buffer (Linux): the thread that empties it runs only when the append lets go of the GIL.
-PIPE_BYTES = 1 << 20
-
-
-def _widen(conn: Any) -> None:
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if setsize is None:  # pragma: no cover - not Linux
-        return
-    try:
-        fcntl.fcntl(conn.fileno(), setsize, PIPE_BYTES)
-    except OSError:  # pragma: no cover - pipes are held smaller here: the default works, slower
-        pass
-
-
-def _check_taken(send: Any, taken: Any, paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> None:
-    """In the other process: validate the next file not taken, send it, until none is left."""
-    _start_worker(slugs, documents_dirs)
-    try:
-        while True:
-            with taken.get_lock():
-                n = int(taken.value)
-                if n >= len(paths):
-                    return
-                taken.value = n + 1
-            send.send_bytes(pickle.dumps((n, _check_in_worker(paths[n])), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        return  # the caller stopped reading (a broken pipe)
-    finally:
-        send.close()
+        while n > (at := min(needed.value, total)) and upto[n + 1] - upto[at] > LEAD_BYTES:
+            time.sleep(WAIT)
+        if needed.value >= total:
+            return  # the caller has stopped
+        _hand_over(folder, n, _check_in_worker(paths[n]))
 
 
 _WORKER: dict[str, Any] = {}

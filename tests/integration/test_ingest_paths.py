@@ -219,12 +219,12 @@ def test_files_the_other_process_took_and_never_sent_are_validated_here(
     monkeypatch.setattr(ingesting, "second_core", lambda: True)
     monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
 
-    def dies(send: Any, taken: Any, *args: Any) -> None:
-        # Takes two files, sends one, and dies.
+    def dies(folder: str, taken: Any, *args: Any) -> None:
+        # Takes two files, hands one over, and dies.
         with taken.get_lock():
             n = int(taken.value)
             taken.value = n + 2
-        send.send_bytes(ingesting.pickle.dumps((n, ingesting._check_in_worker(paths[n]))))
+        ingesting._hand_over(folder, n, ingesting._check_in_worker(paths[n]))
         os._exit(3)
 
     monkeypatch.setattr(ingesting, "_check_taken", dies)
@@ -232,3 +232,48 @@ def test_files_the_other_process_took_and_never_sent_are_validated_here(
     got = [(c.document_id, c.events, c.problems) for c in ingesting._check_beside(paths, slugs, ())]
     want = [(c.document_id, c.events, c.problems) for c in ingesting._check_all(paths, slugs, (), parallel=False)]
     assert got == want and len(got) == len(paths) == 10
+
+
+@pytest.mark.parametrize("lead", [0, 1 << 30], ids=["no-lead", "all-ahead"])
+def test_the_other_process_validates_ahead_only_as_far_as_it_may(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lead: int
+) -> None:
+    import tempfile
+    import time
+
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    paths = sorted(p for p in ingesting.collect_files([folder]) if p.name != "entities.yaml")
+    slugs = {e.slug for e in ingesting.load_and_validate([folder / "entities.yaml"], {})[0]}
+    monkeypatch.setattr(ingesting, "second_core", lambda: True)
+    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ingesting, "LEAD_BYTES", lead)
+    handed = tmp_path / "handed"
+    handed.mkdir()
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", lambda **_: _Kept(handed))
+    got, waiting = [], []
+    for item in ingesting._check_beside(paths, slugs, ()):
+        got.append((item.document_id, item.events, item.problems))
+        time.sleep(0.05)  # a slow append: the other process has time to run ahead, if it may
+        waiting.append(len(list(handed.iterdir())))
+    want = [(c.document_id, c.events, c.problems) for c in ingesting._check_all(paths, slugs, (), parallel=False)]
+    assert got == want and len(got) == 10
+    if lead == 0:
+        # Only the file the caller needs next may be handed over: none is there between two.
+        assert waiting == [0] * 10
+    else:
+        assert max(waiting) > 1
+    assert list(handed.iterdir()) == []
+
+
+class _Kept:
+    """A fixed folder in place of a temporary one, left in place."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> str:
+        return str(self.path)
+
+    def __exit__(self, *exc: object) -> None:
+        return None
