@@ -179,7 +179,8 @@ _PLAIN = re.compile(r"(?:[^-?:,\[\]{}#&*!|>'\"%@` ]|-[0-9.])(?:[^:#]|:(?! |$)|(?
 # One item of a one-line flow collection: quoted without escapes or plain
 # of letters, digits and a few safe punctuation marks.
 _FLOW_ITEM = re.compile(r' *(?:"([^"\\]*)"|\'([^\']*)\'|([A-Za-z0-9_.+/][A-Za-z0-9_.+/ -]*?|-[0-9.][A-Za-z0-9_.+/ -]*?)) *(,|$)')
-_FLOW_PAIR = re.compile(r' *([A-Za-z_][A-Za-z0-9_.-]*): +(?:"([^"\\]*)"|\'([^\']*)\'|([A-Za-z0-9_.+/][A-Za-z0-9_.+/ -]*?|-[0-9.][A-Za-z0-9_.+/ -]*?)) *(,|$)')
+# A pair of a one-line flow mapping: a key and such an item, or an empty flow sequence.
+_FLOW_PAIR = re.compile(r' *([A-Za-z_][A-Za-z0-9_.-]*): +(?:"([^"\\]*)"|\'([^\']*)\'|([A-Za-z0-9_.+/][A-Za-z0-9_.+/ -]*?|-[0-9.][A-Za-z0-9_.+/ -]*?)|(\[ *\])) *(,|$)')
 _PLAIN_VALUES: dict[str, Any] = {}
 _IMMUTABLE = (str, int, float, bool, type(None))
 _RESOLVER: Any = yaml.resolver.Resolver()
@@ -272,8 +273,8 @@ def _flow(rest: str) -> Any:
     if opener == "[":
         return [d if d is not None else s if s is not None else _plain_value(p) for d, s, p, _ in items]
     mapping = _FlowMapping()
-    for k, d, s, p, _ in items:
-        mapping[_key(k)] = d if d is not None else s if s is not None else _plain_value(p)
+    for k, d, s, p, empty, _ in items:
+        mapping[_key(k)] = d if d is not None else s if s is not None else [] if empty is not None else _plain_value(p)
     return mapping
 
 

@@ -30,7 +30,8 @@ VALUES = [
     "", "plain text", '"quoted"', '"with \\" escape"', '"a # b"', '"open', "'single'", "'it''s'", "'open",
     "a: b", "a:", "a:b", "a #c", "a#b", "12:30", "0x1F", "012", "-5", "-x", "- x", "-", ".inf", ".NaN", "1e400",
     "1.5e3", "6.0e6", "1_000", "yes", "No", "~", "null", "true", "2019-01-01", "2019-01-01 10:00:00", "[a, b]",
-    "[a, [b]]", "[]", "[ ]", "{}", "{a: 1}", "{a: [1]}", "{a: 1, a: 2}", "{edtf: \"2019\"}", "[a,]", "[a, , b]",
+    "[a, [b]]", "[]", "[ ]", "{}", "{a: 1}", "{a: [1]}", "{a: []}", "{a: [ ], b: c}", "{a: x,b: []}",
+    "{a: [],}", "{a: []x}", "{a: [] ]}", "{a: 1, a: 2}", "{edtf: \"2019\"}", "[a,]", "[a, , b]",
     '["x, y", z]', "['s', -3, 4.5]", "[a b, c]", "[a:b]", "[a #c]", "&a x", "*a", "!!str 1", "!!int x", "|", ">",
     "x  # c", "http://x.y/z", "?", "% x", "@x", "`x", "é ü 中文", "x\u2028y", "x\x85y", "x\ty", "x\ry", "\ufeffx",
     "x\x00y", "x\x7fy", '"x" "y"', '"x"#c', '"x" # c', "{a: b", "[a, b", "a, b", "[a, b] c", "{a: {b: c}}", "!x",
@@ -178,9 +179,20 @@ def test_what_the_line_reader_leaves_to_libyaml(text: str) -> None:
         _read_plain(text)
 
 
+def test_an_entities_file_in_flow_style_is_read_by_the_line_reader() -> None:
+    text = ("entities:\n  - {slug: org-00000, kind: org, name: Org 0, country: FR, aliases: []}\n"
+            "  - {slug: model-1, kind: model, name: \"M: 1\", org: org-00000, aliases: [ ]}\n")
+    assert _check(text)
+    data = _read_plain(text)
+    assert data["entities"][1] == {"slug": "model-1", "kind": "model", "name": "M: 1", "org": "org-00000",
+                                   "aliases": []}
+    assert data["entities"][1].line == 3
+
+
 def test_the_benchmark_corpus_reads_the_same(repo: Path) -> None:
     folder = repo / "benchmarks" / "results" / "corpora" / "100000-seed7" / "events"
-    paths = sorted(folder.glob("doc-*.yaml"))[:50] + sorted((repo / "events").glob("*.yaml"))
+    paths = (sorted(folder.glob("doc-*.yaml"))[:50] + sorted(folder.glob("entities.yaml"))
+             + sorted((repo / "events").glob("*.yaml")))
     if not paths:
         pytest.skip("no corpus")
     assert sum(_check(p.read_text(encoding="utf-8")) for p in paths) >= len(paths) // 2
