@@ -25,7 +25,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
@@ -33,6 +33,9 @@ from chronicle.events import Entity, Event, Evidence
 from chronicle.fuzzydate import FuzzyDate
 from chronicle.store import AppendResult, Prepared, Refusal, Store, collection_paused, prepare_row, second_core
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
+
+if TYPE_CHECKING:
+    from chronicle.readmodels import Ahead
 
 YAML_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int, int], None]
@@ -202,7 +205,7 @@ class _Validation:
         if streaming:
             rest = [p for p in files if p not in chosen]
             if callable(self.parallel):
-                checked = self.parallel(rest, set(entities), documents_dirs)
+                checked = self.parallel(rest, entities, documents_dirs)
             else:
                 checked = _check_all(rest, set(entities), documents_dirs, self.parallel)
         else:
@@ -244,6 +247,7 @@ class _Checked:
     events: int = 0
     drafts: tuple[str, ...] = ()
     text_found: bool = False
+    rows: dict[str, list[tuple[Any, ...]]] | None = None  # its per-claim read-model rows, if worked out
 
     def report(self) -> FileReport:
         """The file's line of an ingest's report, before its append."""
@@ -260,7 +264,8 @@ class _Checked:
 
 
 def _check_events_file(
-    path: Path, data: Any, entities: Mapping[str, Entity] | set[str], documents_dirs: Sequence[Path]
+    path: Path, data: Any, entities: Mapping[str, Entity] | set[str], documents_dirs: Sequence[Path],
+    ahead: Ahead | None = None,
 ) -> _Checked:
     if data is None:
         data, errors = load_yaml(path)
@@ -273,7 +278,8 @@ def _check_events_file(
         return _Checked(None, errors)
     return _Checked(_pack(result), errors, line_of(data["document"], "id"), path=result.path,
                     document_id=result.document.id, events=len(result.events), drafts=result.drafts,
-                    text_found=result.text_found)
+                    text_found=result.text_found,
+                    rows=ahead.rows(result.events) if ahead is not None and not errors else None)
 
 
 #: Below this many bytes of events files a second process costs more than it saves.
@@ -343,7 +349,8 @@ def _check_in_two(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
+def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path],
+                  ahead: Ahead | None = None) -> Iterator[_Checked]:
     """Validate events files in two processes for a caller that appends meanwhile; results in file order.
 
     Both processes take the next file not taken yet from one shared counter:
@@ -356,18 +363,20 @@ def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
     pipe must be emptied as it fills, by a thread of this process that runs
     only when the append lets go of the interpreter, and the other process
     waited on it for half of its time. Should the other process die, this
-    one validates what it had taken and not handed over.
+    one validates what it had taken and not handed over. With ``ahead``,
+    whichever process validates a file works out its read-model rows too.
     """
     context = _sharing(paths)
     if context is None:
-        yield from _check_all(paths, slugs, documents_dirs, parallel=False)
+        for path in paths:
+            yield _check_events_file(path, None, slugs, documents_dirs, ahead)
         return
     total = len(paths)
     taken = context.Value("q", 0)
     needed = context.RawValue("q", 0)  # the file the caller needs next
     with tempfile.TemporaryDirectory(prefix="chronicle-validated-") as folder:
-        worker = context.Process(target=_check_taken, args=(folder, taken, needed, paths, slugs, documents_dirs),
-                                 daemon=True)
+        worker = context.Process(target=_check_taken, args=(folder, taken, needed, paths, slugs, documents_dirs,
+                                                            ahead), daemon=True)
         worker.start()
         have: dict[int, _Checked] = {}
 
@@ -389,10 +398,11 @@ def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
                         continue
                     n = take() if len(have) < AHEAD else None
                     if n is not None:
-                        have[n] = _check_events_file(paths[n], None, slugs, documents_dirs)
+                        have[n] = _check_events_file(paths[n], None, slugs, documents_dirs, ahead)
                     elif not worker.is_alive():
                         # The other process is gone: what it had taken and not handed over is validated here.
-                        have[i] = _handed(folder, i) or _check_events_file(paths[i], None, slugs, documents_dirs)
+                        have[i] = _handed(folder, i) or _check_events_file(paths[i], None, slugs, documents_dirs,
+                                                                           ahead)
                     else:
                         time.sleep(WAIT)  # the file needed is the other process's: it is on it
                 yield have.pop(i)
@@ -432,9 +442,9 @@ def _hand_over(folder: str, n: int, item: _Checked) -> None:
 
 
 def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs: set[str],
-                 documents_dirs: Sequence[Path]) -> None:
+                 documents_dirs: Sequence[Path], ahead: Ahead | None = None) -> None:
     """In the other process: validate the next file not taken and hand it over, until none is left."""
-    _start_worker(slugs, documents_dirs)
+    _start_worker(slugs, documents_dirs, ahead)
     total = len(paths)
     upto = list(itertools.accumulate((_bytes(p) for p in paths), initial=0))  # bytes before each file
     while True:
@@ -453,12 +463,12 @@ def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs:
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(slugs: set[str], documents_dirs: Sequence[Path]) -> None:
-    _WORKER.update(slugs=slugs, documents_dirs=documents_dirs)
+def _start_worker(slugs: set[str], documents_dirs: Sequence[Path], ahead: Ahead | None = None) -> None:
+    _WORKER.update(slugs=slugs, documents_dirs=documents_dirs, ahead=ahead)
 
 
 def _check_in_worker(path: Path) -> _Checked:
-    checked = _check_events_file(path, None, _WORKER["slugs"], _WORKER["documents_dirs"])
+    checked = _check_events_file(path, None, _WORKER["slugs"], _WORKER["documents_dirs"], _WORKER.get("ahead"))
     if checked.packed is not None:
         # Pickled here, once: the parent writes these bytes to its spool as they are.
         checked.blob = pickle.dumps(checked.packed, protocol=pickle.HIGHEST_PROTOCOL)
@@ -621,21 +631,32 @@ def _append_while_validating(
     (they are put in the same transaction), so the store is as it was,
     exactly as when nothing was appended at all.
     """
+    from chronicle.readmodels import Ahead
+
+    made: list[Ahead] = []
+
+    def beside(paths: list[Path], entities: dict[str, Entity], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
+        # The validating process works out each file's read-model rows too: it has time to spare.
+        made.append(Ahead(store, entities))
+        return _check_beside(paths, set(entities), documents_dirs, made[-1])
+
     entity_files = [p for p in files if _looks_like_entities(p)]
-    validation = _Validation(files, entity_files, known, documents_dirs, _check_beside)
+    validation = _Validation(files, entity_files, known, documents_dirs, beside)
     checked = validation.run()
     try:
-        return _append_checked(store, validation, checked, len(files) - len(entity_files), allow_drafts, progress)
+        return _append_checked(store, validation, checked, len(files) - len(entity_files), allow_drafts, progress,
+                               made)
     finally:
         checked.close()  # stops the other process if the append ended early
 
 
 def _append_checked(
     store: Store, validation: _Validation, checked: Iterator[_Checked], events_files: int, allow_drafts: bool,
-    progress: Progress | None,
+    progress: Progress | None, made: list[Ahead],
 ) -> IngestReport:
     # The entities files are checked first: their entities go in before any event.
     head = next(checked, None)
+    ahead = made[-1] if made else None
     report = IngestReport()
     drafts: list[Problem] = []
 
@@ -648,6 +669,8 @@ def _append_checked(
                 continue  # nothing more is appended; the rest is only checked
             report.files.append(item.report())
             events, prepared = _unpack_prepared(item.contents())
+            if ahead is not None and item.rows is not None:
+                ahead.ready[events.document.id] = (tuple(e.event_id for e in events.events), item.rows)
             yield events.events, events.document, prepared
         if drafts:
             raise ValidationError(drafts)
@@ -657,5 +680,6 @@ def _append_checked(
 
     from chronicle.readmodels import Follow
 
-    results = store.append_files(batches(), after_group=Follow(store), one_transaction=True, first=put_entities)
+    results = store.append_files(batches(), after_group=Follow(store, ahead=ahead), one_transaction=True,
+                                 first=put_entities)
     return _recorded(store, report, results, events_files, progress)

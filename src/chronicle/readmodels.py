@@ -12,6 +12,7 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from chronicle import database, modelvalues, queries, tables
 from chronicle.conflicts import NOT_CLAIMS, unsettled_events
 from chronicle.corrections import read_corrections
-from chronicle.events import CORRECTION_TYPES, UPCASTERS, Event
+from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
 from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
@@ -455,6 +456,11 @@ REFRESH: dict[str, TableRefresh] = {
 }
 
 
+def per_claim() -> list[PerClaim]:
+    """The per-claim tables, which an ingest's appends keep current (see :class:`Follow`)."""
+    return [r for r in REFRESH.values() if isinstance(r, PerClaim)]
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
@@ -558,13 +564,15 @@ class Follow:
     (checkpoint at the log's end, of today, of its projection's version,
     no entity changed since) or that was never filled on an empty log is
     followed; any other is left to the refresh after the ingest.
-    Use as ``Store.append_files(..., after_group=Follow(store))``.
+    Use as ``Store.append_files(..., after_group=Follow(store))``; with
+    ``ahead``, the rows of files worked out beforehand are taken from it.
     """
 
-    def __init__(self, store: Store, *, today: date | None = None) -> None:
+    def __init__(self, store: Store, *, today: date | None = None, ahead: Ahead | None = None) -> None:
         self.store = store
         self.today = today
-        self.tables = [r for r in REFRESH.values() if isinstance(r, PerClaim)]
+        self.ahead = ahead
+        self.tables = per_claim()
 
     def __call__(self, conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
         if conn.dialect.name == "postgresql":
@@ -577,24 +585,95 @@ class Follow:
         # Read in this transaction: an ingest may have put entities in it.
         changed = _aware(self.store.entities_stamp(conn)[1])
         run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store, conn), documents={}))
-        claims = [claimed(e) for e in events]
+        followed: list[tuple[PerClaim, datetime | None]] = []
         for refresher in self.tables:
             name, point = refresher.name, points.get(refresher.name)
             if point is None:
                 if before != 0:
                     continue
                 conn.execute(refresher.table.delete())
-                stamped: datetime | None = now
-            else:
-                stamped = _aware(point.updated_at)
-                if (int(point.seq) != before or point.version != REGISTRY[name].version or point.cutoff != cutoff
-                        or (changed is not None and (stamped is None or changed > stamped))):
-                    continue
+                followed.append((refresher, now))
+                continue
+            stamped = _aware(point.updated_at)
+            if (int(point.seq) != before or point.version != REGISTRY[name].version or point.cutoff != cutoff
+                    or (changed is not None and (stamped is None or changed > stamped))):
+                continue
+            followed.append((refresher, stamped))
+        pieces = self._pieces(run, events) if followed else []
+        if self.ahead is not None:
+            self.ahead.ready.clear()  # what the group's files brought is used once, or not at all
+        for refresher, stamped in followed:
+            name = refresher.name
             # New events are never the target of a correction already stored.
-            refresher._add(conn, run, claims)
+            values: list[tuple[Any, ...]] = []
+            with collection_paused():
+                for rows, claims in pieces:
+                    values.extend(rows[name] if rows is not None else refresher.values(run, claims))
+            database.bulk_insert_values(conn, refresher.table, values, stored=True)
             conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
             conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=after,
                                                      cutoff=cutoff, updated_at=stamped))
+
+    def _pieces(self, run: Run, events: list[Event]) -> list[tuple[dict[str, list[tuple[Any, ...]]] | None,
+                                                                    list[Claimed]]]:
+        """The group's events in order, as files whose rows were worked out ahead (when they were
+        worked out from all of the file's events, appended now, at this cutoff and with these
+        names) and as claims to work rows out from."""
+        ahead = self.ahead
+        if ahead is None or not ahead.ready or not ahead.fits(run, self.tables):
+            return [(None, [claimed(e) for e in events])]
+        ready = ahead.ready
+        pieces: list[tuple[dict[str, list[tuple[Any, ...]]] | None, list[Claimed]]] = []
+        claims: list[Claimed] = []
+        for document, same in itertools.groupby(events, key=lambda e: e.evidence.document):
+            mine = list(same)
+            found = ready.get(document)
+            if found is not None and found[0] == tuple(e.event_id for e in mine):
+                if claims:
+                    pieces.append((None, claims))
+                    claims = []
+                pieces.append((found[1], []))
+            else:
+                claims.extend(claimed(e) for e in mine)
+        if claims:
+            pieces.append((None, claims))
+        return pieces
+
+
+class Ahead:
+    """Per-claim rows of an ingest's files, worked out before their append.
+
+    The process that validates a file can work out its rows too (``rows``),
+    with the names of the entities the ingest will have stored and today's
+    cutoff; the appending process puts them in ``ready`` by document, as
+    ``(event ids, rows by table)``, and :class:`Follow` inserts them instead
+    of working them out again, for each file whose events were all appended,
+    provided the names and the cutoff are still those.
+    """
+
+    def __init__(self, store: Store, entities: dict[str, Entity], *, today: date | None = None) -> None:
+        self.store = store
+        self.cutoff = queries._cutoff("today", today=today)
+        self.ctx = Context(entities=dict(entities), documents={})
+        self.names = _names(self.ctx)
+        self.tables = per_claim()
+        self.ready: dict[str, tuple[tuple[str, ...], dict[str, list[tuple[Any, ...]]]]] = {}
+
+    def rows(self, events: Sequence[Event]) -> dict[str, list[tuple[Any, ...]]]:
+        run = Run(self.store, 0, self.cutoff, self.ctx)
+        claims = [claimed(e) for e in events]
+        with collection_paused():
+            return {r.name: r.values(run, claims) for r in self.tables}
+
+    def fits(self, run: Run, wanted: Sequence[PerClaim]) -> bool:
+        """Whether rows worked out here are those ``run`` gives for the tables ``wanted``."""
+        mine = {t.name for t in self.tables}
+        return (run.cutoff == self.cutoff and all(t.name in mine for t in wanted)
+                and _names(run.ctx) == self.names)
+
+
+def _names(ctx: Context) -> dict[str, str]:
+    return {slug: entity.name for slug, entity in ctx.entities.items()}
 
 
 def _corrected(conn: sa.Connection, after: int, head: int) -> bool:

@@ -80,6 +80,7 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     beside: list[int] = []
     real = ingesting._append_while_validating
     monkeypatch.setattr(ingesting, "_append_while_validating", lambda *a: beside.append(1) or real(*a))
+    ahead = _RowsAhead(monkeypatch)
     # Several append transactions per ingest, each followed by the per-claim tables.
     monkeypatch.setattr(stores, "GROUP_EVENTS", 150)
     # The first ingest has no checkpoint to start from: per-claim tables follow
@@ -131,6 +132,54 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     assert all(final[name] for name in readmodels.TABLES)
     assert all(p["current"] for p in readmodels.status(store)["projections"])
     assert len(beside) == (5 if shared else 0)
+    # Validating beside, the per-claim rows were worked out there, for every file appended.
+    if shared:
+        assert ahead.files > 0 and ahead.claims == 0
+    else:
+        assert ahead.files == 0 and ahead.claims > 0
+
+
+class _RowsAhead:
+    """Counts the files whose rows Follow took as worked out ahead, and the claims it worked rows out from."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files = self.claims = 0
+        real = readmodels.Follow._pieces
+
+        def pieces(follow: readmodels.Follow, run: readmodels.Run, events: list[Any]) -> Any:
+            found = real(follow, run, events)
+            self.files += sum(rows is not None for rows, _ in found)
+            self.claims += sum(len(claims) for _, claims in found)
+            return found
+
+        monkeypatch.setattr(readmodels.Follow, "_pieces", pieces)
+
+
+@pytest.mark.parametrize("renamed", [False, True], ids=["same-names", "renamed-since"])
+def test_rows_worked_out_ahead_are_taken_only_if_made_with_the_names_stored(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch, renamed: bool
+) -> None:
+    from dataclasses import replace
+
+    known, _ = ingesting.load_and_validate([corpus / "events" / "entities.yaml"], {})
+    store.put_entities(known)
+    path = sorted((corpus / "events").glob("doc-*.yaml"))[0]
+    entities = {e.slug: e for e in known}
+    (checked,) = ingesting.load_and_validate([path], entities)[1]
+    if renamed:
+        # An entity renamed between the rows' making and the append: rows made with the old name are stale.
+        entities = {slug: replace(e, name=f"{e.name} (old)") for slug, e in entities.items()}
+    ahead = readmodels.Ahead(store, entities)
+    ahead.ready[checked.document.id] = (tuple(e.event_id for e in checked.events), ahead.rows(checked.events))
+    counted = _RowsAhead(monkeypatch)
+    list(store.append_files([(checked.events, checked.document)], after_group=readmodels.Follow(store, ahead=ahead)))
+    assert (counted.files, counted.claims) == ((0, len(checked.events)) if renamed else (1, 0))
+    followed = _tables(store)
+    readmodels.refresh(store)
+    rebuilt = _tables(store)
+    for table in ("metrics", "talent", "timeline"):
+        assert followed[table] == rebuilt[table], table
+    assert rebuilt["timeline"] and not any("(old)" in str(row) for row in rebuilt["timeline"])
 
 
 def test_an_old_checkpoint_is_recomputed_whole(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
