@@ -528,6 +528,8 @@ def claimed(event: Event) -> Claimed:
 # Built once: an ingest runs them for every file.
 _DOCUMENT_BY_ID = sa.select(documents_t).where(documents_t.c.id == sa.bindparam("id"))
 _INSERT_DOCUMENT = documents_t.insert()
+_EVENT_IDS_IN = sa.select(events_t.c.event_id).where(events_t.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+_EVENTS_IN = sa.select(events_t).where(events_t.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 _STREAM_VERSIONS = sa.text(
     "SELECT stream, MAX(stream_version) FROM events WHERE stream IN :streams GROUP BY stream"
@@ -843,13 +845,14 @@ class Store:
         appended: list[Event] = []
         for events, document, prepared in group:
             result = AppendResult()
-            with conn.begin_nested() as savepoint:
-                self._put_document(conn, document, result)
-                fresh = [] if result.refused else self._sort_out(conn, events, result, document, prepared)
-                if result.refused:
-                    result.appended.clear()
-                    savepoint.rollback()
-                elif fresh:
+            # Everything that can refuse the batch is decided before anything of it is
+            # written, so a refused batch needs no savepoint: nothing of it was written.
+            new_document = self._new_document(conn, document, result)
+            fresh = [] if result.refused else self._sort_out(conn, events, result, document, prepared)
+            if not result.refused:
+                if new_document is not None:
+                    conn.execute(_INSERT_DOCUMENT, new_document)
+                if fresh:
                     self._insert(conn, fresh, {}, result, tail)
                     if after_group is not None:
                         ids = dict.fromkeys(result.appended, True)
@@ -888,19 +891,26 @@ class Store:
         return result
 
     def _put_document(self, conn: sa.Connection, document: Document | None, result: AppendResult) -> None:
+        row = self._new_document(conn, document, result)
+        if row is not None:
+            conn.execute(_INSERT_DOCUMENT, row)
+
+    def _new_document(self, conn: sa.Connection, document: Document | None, result: AppendResult,
+                      ) -> dict[str, Any] | None:
+        """The row to insert for ``document`` when it is not stored yet; a refusal when it is, with other content."""
         if document is None:
-            return
+            return None
         row = _document_row(document)
         old = conn.execute(_DOCUMENT_BY_ID, {"id": document.id}).mappings().first()
         if old is None:
             row["recorded_at"] = _now()
-            conn.execute(_INSERT_DOCUMENT, row)
-            return
+            return row
         differ = tuple(f for f in DOCUMENT_FIELDS if old[f] != row[f])
         if differ:
             result.refused.append(
                 Refusal(f"document {document.id}", "already stored with other content", differ)
             )
+        return None
 
     def _sort_out(
         self, conn: sa.Connection, events: Sequence[Event], result: AppendResult, document: Document | None = None,
@@ -944,8 +954,11 @@ class Store:
                 )
         stored: dict[str, Mapping[Any, Any]] = {}
         for chunk in chunks(list(rows)):
-            for found in conn.execute(sa.select(events_t).where(events_t.c.event_id.in_(chunk))).mappings():
-                stored[found["event_id"]] = found
+            # Most events are new: which are stored is answered from the index alone.
+            present = conn.execute(_EVENT_IDS_IN, {"ids": list(chunk)}).scalars().all()
+            if present:
+                for found in conn.execute(_EVENTS_IN, {"ids": present}).mappings():
+                    stored[found["event_id"]] = found
         fresh: list[dict[str, Any]] = []
         for event_id, row in rows.items():
             old = stored.get(event_id)

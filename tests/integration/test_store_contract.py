@@ -191,10 +191,13 @@ def test_batches_sharing_a_transaction_are_each_all_or_nothing(store: Store) -> 
         # A document stored with other content: refused as well.
         ([event("e4", document="doc-b")], doc("doc-b", title="Another title")),
         ([event("e1", document="doc-c"), event("e5", document="doc-c")], doc("doc-c")),
+        # A new document whose batch is refused is not stored either.
+        ([event("e6", document="doc-d"), event("e1", document="doc-b", when="2024-03")], doc("doc-d")),
     ]
     results = list(store.append_files(batches, group_events=1000))
-    assert [len(r.appended) for r in results] == [2, 0, 0, 2]
-    assert [bool(r.refused) for r in results] == [False, True, True, False]
+    assert [len(r.appended) for r in results] == [2, 0, 0, 2, 0]
+    assert [bool(r.refused) for r in results] == [False, True, True, False, True]
+    assert sorted(d.id for d in store.documents()) == ["doc-a", "doc-b", "doc-c"]
     assert (results[0].first_seq, results[3].first_seq, results[3].last_seq) == (2, 4, 5)
     stored = list(store.read())
     assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
