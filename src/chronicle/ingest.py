@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ConfigError, Problem, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
-from chronicle.events import Entity, Event, Evidence
+from chronicle.events import Entity, Event, stored_event, stored_evidence
 from chronicle.fuzzydate import FuzzyDate
 from chronicle.store import AppendResult, Prepared, Refusal, Store, collection_paused, prepare_row, second_core
 from chronicle.validate import EventsFile, validate_entities, validate_events_file
@@ -499,12 +499,17 @@ def _unpack(packed: tuple[Any, ...]) -> EventsFile:
 
 
 def _unpack_prepared(packed: tuple[Any, ...]) -> tuple[EventsFile, Prepared]:
+    # The events were validated when packed: they are built as the store builds
+    # the events it reads, without the constructors, one date object per distinct date.
     path, document, events, drafts, text_found, prepared = packed
-    return EventsFile(path, document, tuple(
-        Event(event_id=i, type=t, subject=s, when=FuzzyDate(*w), certainty=c, evidence=Evidence(*ev),
-              facts=f, entities=en, schema_version=v)
-        for i, t, s, w, c, ev, f, en, v in events
-    ), drafts, text_found), prepared
+    dates: dict[tuple[Any, ...], FuzzyDate] = {}
+    built = []
+    for i, t, s, w, c, ev, f, en, v in events:
+        when = dates.get(w)
+        if when is None:
+            when = dates[w] = FuzzyDate(*w)
+        built.append(stored_event(i, t, s, when, c, stored_evidence(*ev), f, en, v, None, None, None))
+    return EventsFile(path, document, tuple(built), drafts, text_found), prepared
 
 
 class _Spool:

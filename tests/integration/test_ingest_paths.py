@@ -248,6 +248,8 @@ def test_the_other_process_validates_ahead_only_as_far_as_it_may(
     monkeypatch.setattr(ingesting, "second_core", lambda: True)
     monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(ingesting, "LEAD_BYTES", lead)
+    # This process validates nothing itself: every file comes from the other one.
+    monkeypatch.setattr(ingesting, "AHEAD", 0)
     handed = tmp_path / "handed"
     handed.mkdir()
     monkeypatch.setattr(tempfile, "TemporaryDirectory", lambda **_: _Kept(handed))
@@ -277,3 +279,18 @@ class _Kept:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def test_a_validated_file_passed_between_processes_gives_back_the_same_events(tmp_path: Path) -> None:
+    import pickle
+
+    folder = tmp_path / "corpus"
+    _corpus(folder)
+    entities, validated = ingesting.load_and_validate(ingesting.collect_files([folder]), {})
+    assert entities and len(validated) == 10
+    for item in validated:
+        back = ingesting._unpack(pickle.loads(pickle.dumps(ingesting._pack(item))))
+        assert back == item
+        assert [type(e) for e in back.events] == [type(e) for e in item.events]
+        assert [(e.when, e.evidence, e.seq, e.stream_version, e.recorded_at) for e in back.events] == [
+            (e.when, e.evidence, None, None, None) for e in item.events]
