@@ -444,7 +444,6 @@ def _hand_over(folder: str, n: int, item: _Checked) -> None:
 def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs: set[str],
                  documents_dirs: Sequence[Path], ahead: Ahead | None = None) -> None:
     """In the other process: validate the next file not taken and hand it over, until none is left."""
-    _start_worker(slugs, documents_dirs, ahead)
     total = len(paths)
     upto = list(itertools.accumulate((_bytes(p) for p in paths), initial=0))  # bytes before each file
     while True:
@@ -457,18 +456,19 @@ def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs:
             time.sleep(WAIT)
         if needed.value >= total:
             return  # the caller has stopped
-        _hand_over(folder, n, _check_in_worker(paths[n]))
+        # Pickled once, as it is: the caller unpickles it when it needs it.
+        _hand_over(folder, n, _check_events_file(paths[n], None, slugs, documents_dirs, ahead))
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(slugs: set[str], documents_dirs: Sequence[Path], ahead: Ahead | None = None) -> None:
-    _WORKER.update(slugs=slugs, documents_dirs=documents_dirs, ahead=ahead)
+def _start_worker(slugs: set[str], documents_dirs: Sequence[Path]) -> None:
+    _WORKER.update(slugs=slugs, documents_dirs=documents_dirs)
 
 
 def _check_in_worker(path: Path) -> _Checked:
-    checked = _check_events_file(path, None, _WORKER["slugs"], _WORKER["documents_dirs"], _WORKER.get("ahead"))
+    checked = _check_events_file(path, None, _WORKER["slugs"], _WORKER["documents_dirs"])
     if checked.packed is not None:
         # Pickled here, once: the parent writes these bytes to its spool as they are.
         checked.blob = pickle.dumps(checked.packed, protocol=pickle.HIGHEST_PROTOCOL)
