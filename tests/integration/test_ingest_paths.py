@@ -207,17 +207,23 @@ def test_an_entities_file_that_looked_like_events_is_ingested_the_sure_way(
     store.close()
 
 
-def test_files_the_other_process_took_and_never_sent_are_validated_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import os
-
+def _shared_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Path], set[str]]:
+    """The test corpus's events files and entity slugs, validation set to share any work with a second process."""
     folder = tmp_path / "corpus"
     _corpus(folder)
     paths = sorted(p for p in ingesting.collect_files([folder]) if p.name != "entities.yaml")
     slugs = {e.slug for e in ingesting.load_and_validate([folder / "entities.yaml"], {})[0]}
     monkeypatch.setattr(ingesting, "second_core", lambda: True)
     monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    return paths, slugs
+
+
+def test_files_the_other_process_took_and_never_sent_are_validated_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    paths, slugs = _shared_validation(tmp_path, monkeypatch)
 
     def dies(folder: str, taken: Any, *args: Any) -> None:
         # Takes two files, hands one over, and dies.
@@ -241,12 +247,7 @@ def test_the_other_process_validates_ahead_only_as_far_as_it_may(
     import tempfile
     import time
 
-    folder = tmp_path / "corpus"
-    _corpus(folder)
-    paths = sorted(p for p in ingesting.collect_files([folder]) if p.name != "entities.yaml")
-    slugs = {e.slug for e in ingesting.load_and_validate([folder / "entities.yaml"], {})[0]}
-    monkeypatch.setattr(ingesting, "second_core", lambda: True)
-    monkeypatch.setattr(ingesting, "PARALLEL_BYTES", 0)
+    paths, slugs = _shared_validation(tmp_path, monkeypatch)
     monkeypatch.setattr(ingesting, "LEAD_BYTES", lead)
     # This process validates nothing itself: every file comes from the other one.
     monkeypatch.setattr(ingesting, "AHEAD", 0)
