@@ -456,8 +456,12 @@ def _check_taken(folder: str, taken: Any, needed: Any, paths: list[Path], slugs:
             time.sleep(WAIT)
         if needed.value >= total:
             return  # the caller has stopped
-        # Pickled once, as it is: the caller unpickles it when it needs it.
-        _hand_over(folder, n, _check_events_file(paths[n], None, slugs, documents_dirs, ahead))
+        checked = _check_events_file(paths[n], None, slugs, documents_dirs, ahead)
+        try:
+            # Pickled once, as it is: the caller unpickles it when it needs it.
+            _hand_over(folder, n, checked)
+        except OSError:
+            return  # the folder cannot take it (a full disk): the caller validates what is left
 
 
 _WORKER: dict[str, Any] = {}

@@ -240,6 +240,22 @@ def test_files_the_other_process_took_and_never_sent_are_validated_here(
     assert got == want and len(got) == len(paths) == 10
 
 
+def test_when_the_folder_takes_nothing_this_process_validates_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    paths, slugs = _shared_validation(tmp_path, monkeypatch)
+
+    def full(folder: str, n: int, item: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    # Forked after this: the other process's hand-overs all fail.
+    monkeypatch.setattr(ingesting, "_hand_over", full)
+    got = [(c.document_id, c.events, c.problems) for c in ingesting._check_beside(paths, slugs, ())]
+    want = [(c.document_id, c.events, c.problems) for c in ingesting._check_all(paths, slugs, (), parallel=False)]
+    assert got == want and len(got) == 10
+    assert "Traceback" not in capfd.readouterr().err  # the other process left quietly
+
+
 @pytest.mark.parametrize("lead", [0, 1 << 30], ids=["no-lead", "all-ahead"])
 def test_the_other_process_validates_ahead_only_as_far_as_it_may(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lead: int
