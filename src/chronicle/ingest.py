@@ -289,7 +289,7 @@ AHEAD = 8
 
 
 def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path],
-               parallel: bool = True) -> Iterator[_Checked]:
+               parallel: bool = True, ahead: Ahead | None = None) -> Iterator[_Checked]:
     """Parse and validate events files one at a time, in order.
 
     A large ingest shares the work with a second process when it may use
@@ -302,7 +302,7 @@ def _check_all(paths: list[Path], slugs: set[str], documents_dirs: Sequence[Path
         yield from _check_in_two(paths, slugs, documents_dirs, context)
         return
     for path in paths:
-        yield _check_events_file(path, None, slugs, documents_dirs)
+        yield _check_events_file(path, None, slugs, documents_dirs, ahead)
 
 
 def _sharing(paths: Sequence[Path]) -> Any:
@@ -368,8 +368,7 @@ def _check_beside(paths: list[Path], slugs: set[str], documents_dirs: Sequence[P
     """
     context = _sharing(paths)
     if context is None:
-        for path in paths:
-            yield _check_events_file(path, None, slugs, documents_dirs, ahead)
+        yield from _check_all(paths, slugs, documents_dirs, parallel=False, ahead=ahead)
         return
     total = len(paths)
     taken = context.Value("q", 0)
@@ -642,30 +641,29 @@ def _append_while_validating(
     """
     from chronicle.readmodels import Ahead
 
-    made: list[Ahead] = []
+    ahead = Ahead(store)
 
     def beside(paths: list[Path], entities: dict[str, Entity], documents_dirs: Sequence[Path]) -> Iterator[_Checked]:
         # The validating process works out each file's read-model rows too: it has time to spare.
-        made.append(Ahead(store, entities))
-        return _check_beside(paths, set(entities), documents_dirs, made[-1])
+        ahead.start(entities)
+        return _check_beside(paths, set(entities), documents_dirs, ahead)
 
     entity_files = [p for p in files if _looks_like_entities(p)]
     validation = _Validation(files, entity_files, known, documents_dirs, beside)
     checked = validation.run()
     try:
         return _append_checked(store, validation, checked, len(files) - len(entity_files), allow_drafts, progress,
-                               made)
+                               ahead)
     finally:
         checked.close()  # stops the other process if the append ended early
 
 
 def _append_checked(
     store: Store, validation: _Validation, checked: Iterator[_Checked], events_files: int, allow_drafts: bool,
-    progress: Progress | None, made: list[Ahead],
+    progress: Progress | None, ahead: Ahead,
 ) -> IngestReport:
     # The entities files are checked first: their entities go in before any event.
     head = next(checked, None)
-    ahead = made[-1] if made else None
     report = IngestReport()
     drafts: list[Problem] = []
 
@@ -678,7 +676,7 @@ def _append_checked(
                 continue  # nothing more is appended; the rest is only checked
             report.files.append(item.report())
             events, prepared = _unpack_prepared(item.contents())
-            if ahead is not None and item.rows is not None:
+            if item.rows is not None:
                 ahead.ready[events.document.id] = (tuple(e.event_id for e in events.events), item.rows)
             yield events.events, events.document, prepared
         if drafts:

@@ -238,6 +238,10 @@ class PerClaim(TableRefresh):
     def _add(self, conn: sa.Connection, run: Run, batch: list[Claimed]) -> None:
         with collection_paused():
             values = self.values(run, batch)
+        self.put(conn, values)
+
+    def put(self, conn: sa.Connection, values: list[tuple[Any, ...]]) -> None:
+        """Insert rows as :meth:`values` gives them."""
         database.bulk_insert_values(conn, self.table, values, stored=True)
 
     def values(self, run: Run, batch: list[Claimed]) -> list[tuple[Any, ...]]:
@@ -609,7 +613,7 @@ class Follow:
             with collection_paused():
                 for rows, claims in pieces:
                     values.extend(rows[name] if rows is not None else refresher.values(run, claims))
-            database.bulk_insert_values(conn, refresher.table, values, stored=True)
+            refresher.put(conn, values)
             conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
             conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=after,
                                                      cutoff=cutoff, updated_at=stamped))
@@ -643,23 +647,29 @@ class Follow:
 class Ahead:
     """Per-claim rows of an ingest's files, worked out before their append.
 
-    The process that validates a file can work out its rows too (``rows``),
-    with the names of the entities the ingest will have stored and today's
-    cutoff; the appending process puts them in ``ready`` by document, as
-    ``(event ids, rows by table)``, and :class:`Follow` inserts them instead
-    of working them out again, for each file whose events were all appended,
-    provided the names and the cutoff are still those.
+    Once :meth:`start` has given it the entities the ingest will have stored,
+    the process that validates a file can work out its rows too (``rows``),
+    with their names and today's cutoff; the appending process puts them in
+    ``ready`` by document, as ``(event ids, rows by table)``, and
+    :class:`Follow` inserts them instead of working them out again, for each
+    file whose events were all appended, provided the names and the cutoff
+    are still those.
     """
 
-    def __init__(self, store: Store, entities: dict[str, Entity], *, today: date | None = None) -> None:
+    def __init__(self, store: Store, *, today: date | None = None) -> None:
         self.store = store
-        self.cutoff = queries._cutoff("today", today=today)
-        self.ctx = Context(entities=dict(entities), documents={})
-        self.names = _names(self.ctx)
+        self.today = today
         self.tables = per_claim()
+        self.ctx: Context | None = None
         self.ready: dict[str, tuple[tuple[str, ...], dict[str, list[tuple[Any, ...]]]]] = {}
 
+    def start(self, entities: dict[str, Entity]) -> None:
+        self.cutoff = queries._cutoff("today", today=self.today)
+        self.ctx = Context(entities=dict(entities), documents={})
+        self.names = _names(self.ctx)
+
     def rows(self, events: Sequence[Event]) -> dict[str, list[tuple[Any, ...]]]:
+        assert self.ctx is not None, "start() first"
         run = Run(self.store, 0, self.cutoff, self.ctx)
         claims = [claimed(e) for e in events]
         with collection_paused():
@@ -668,7 +678,7 @@ class Ahead:
     def fits(self, run: Run, wanted: Sequence[PerClaim]) -> bool:
         """Whether rows worked out here are those ``run`` gives for the tables ``wanted``."""
         mine = {t.name for t in self.tables}
-        return (run.cutoff == self.cutoff and all(t.name in mine for t in wanted)
+        return (self.ctx is not None and run.cutoff == self.cutoff and all(t.name in mine for t in wanted)
                 and _names(run.ctx) == self.names)
 
 

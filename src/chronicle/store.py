@@ -876,24 +876,18 @@ class Store:
         database.write_begin(conn)
         with conn.begin() as tx:
             self._lock(conn)
-            self._put_document(conn, document, result)
-            if result.refused:
-                tx.rollback()
-                return result
-            fresh = self._sort_out(conn, events, result, document)
+            # As in a group: every refusal is decided before anything is written.
+            new_document = self._new_document(conn, document, result)
+            fresh = [] if result.refused else self._sort_out(conn, events, result, document)
             if result.refused:
                 # All or nothing: a refused event keeps the whole batch out.
-                result.appended.clear()
                 tx.rollback()
                 return result
+            if new_document is not None:
+                conn.execute(_INSERT_DOCUMENT, new_document)
             if fresh or expected_versions:
                 self._insert(conn, fresh, expected_versions or {}, result)
         return result
-
-    def _put_document(self, conn: sa.Connection, document: Document | None, result: AppendResult) -> None:
-        row = self._new_document(conn, document, result)
-        if row is not None:
-            conn.execute(_INSERT_DOCUMENT, row)
 
     def _new_document(self, conn: sa.Connection, document: Document | None, result: AppendResult,
                       ) -> dict[str, Any] | None:
@@ -939,7 +933,7 @@ class Store:
         # that --known-at filters without a join.
         known: dict[str, Any] = {}
         if document is not None:
-            # Stored just now, or already stored with the same content.
+            # Stored with this batch, or already stored with the same content.
             known[document.id] = document.known_from
         doc_ids = sorted({r["document_id"] for r in rows.values()} - set(known))
         for chunk in chunks(doc_ids):

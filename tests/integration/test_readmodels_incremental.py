@@ -169,7 +169,8 @@ def test_rows_worked_out_ahead_are_taken_only_if_made_with_the_names_stored(
     if renamed:
         # An entity renamed between the rows' making and the append: rows made with the old name are stale.
         entities = {slug: replace(e, name=f"{e.name} (old)") for slug, e in entities.items()}
-    ahead = readmodels.Ahead(store, entities)
+    ahead = readmodels.Ahead(store)
+    ahead.start(entities)
     ahead.ready[checked.document.id] = (tuple(e.event_id for e in checked.events), ahead.rows(checked.events))
     counted = _RowsAhead(monkeypatch)
     list(store.append_files([(checked.events, checked.document)], after_group=readmodels.Follow(store, ahead=ahead)))
