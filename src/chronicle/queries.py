@@ -163,6 +163,13 @@ def _visible(loaded: Loaded, ctx: Context, cutoff: date, known_at: date | None) 
 
 
 def _rows(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
+    # Rows, and the groups conflicts are found in, are made by the hundred thousand
+    # beside a loaded log: full collections would traverse all of it for nothing.
+    with collection_paused(promote=True):
+        return _rows_of(loaded, basis, filters)
+
+
+def _rows_of(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[dict[str, Any]]]:
     ctx = loaded.at(basis.known_at)
     conflicted: set[str] | None = None
     out = {}

@@ -103,3 +103,23 @@ def test_late_arrivals_change_earlier_answers_as_a_replay_does(loaded_store: Sto
     assert before != after
     assert after == replay(queries.as_of, loaded_store, "2020-12", projections=("models",), at_seq=head)
     assert before == replay(queries.as_of, loaded_store, "2020-12", projections=("models",), at_seq=600)
+
+
+def test_rows_from_claims_are_made_with_the_collector_held_off(loaded_store: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows by the hundred thousand beside a loaded log: full collections would traverse the log for nothing.
+    import gc
+
+    from chronicle.projections.series import Metrics
+
+    seen: list[bool] = []
+    derive = Metrics.derive
+
+    def recording(self: Metrics, *args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return derive(self, *args)
+
+    monkeypatch.setattr(Metrics, "derive", recording)
+    answer = queries.as_of(loaded_store, "2027", projections=("metrics",))
+    assert answer["projections"]["metrics"]["rows"] and seen and not any(seen)
+    assert gc.isenabled()
