@@ -741,9 +741,9 @@ def rows_between(
                     or rows_point is None or rows_point.version != Models.version or int(rows_point.seq) != head
                     or rows_point.stamp != rows_stamp):
                 return None
-            found: list[Sequence[tuple[str, int, str | None]]]
+            found: list[Sequence[Any]]
             if unchanged:
-                found = [conn.execute(sa.text(_AT), {"x": x}).tuples().all() for x in xs]
+                found = [conn.execute(sa.text(_AT), {"x": x}).all() for x in xs]
             else:
                 both = conn.execute(sa.text(_CHANGED), {"a": xs[0], "b": xs[1]}).all()
                 found = [[(m, a, body) for m, a, body, _, _ in both], [(m, b, body) for m, _, _, b, body in both]]
