@@ -13,6 +13,8 @@ disposable like any projection: ``rebuild`` recomputes them from the log.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import pickle
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +35,7 @@ from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import METRIC_FACTS, context_of, period_at, summary_of
 from chronicle.projections.values import display
 from chronicle.render import cell
-from chronicle.store import Claimed, LogFilter, Store, chunks, claimed, collection_paused
+from chronicle.store import Claimed, LogFilter, Store, chunks, claimed, collection_paused, second_core
 
 # Names the read-model refresh among PostgreSQL advisory locks ("chrrm").
 PG_REFRESH_LOCK = 0x636872726D
@@ -129,8 +131,12 @@ class Run:
     head: int
     cutoff: date
     ctx: Context
+    #: Whether a table recomputed whole by subject may be computed by a forked
+    #: process (see :class:`Beside`) while this one makes the per-claim rows.
+    fork: bool = False
 
     def __post_init__(self) -> None:
+        self.later: list[Beside] = []  # tables being computed in a forked process
         self._cells: dict[tuple[int, str], tuple[Any, ...] | None] = {}
         self._dates: list[FuzzyDate] = []
         self._names: dict[str, str] = {}
@@ -344,7 +350,13 @@ class BySubject(TableRefresh):
 
     def rebuild(self, conn: sa.Connection, run: Run) -> Feed | None:
         conn.execute(self.table.delete())
-        self._compute(conn, run, run.slugs(self._kinds()))
+        subjects = run.slugs(self._kinds())
+        if run.fork and subjects:
+            beside = Beside(self, run, subjects)
+            if beside.start():
+                run.later.append(beside)
+                return None
+        self._compute(conn, run, subjects)
         return None
 
     def catch_up(self, conn: sa.Connection, run: Run, after: int, subjects: set[str]) -> Feed | None:
@@ -360,6 +372,11 @@ class BySubject(TableRefresh):
         return kinds
 
     def _compute(self, conn: sa.Connection, run: Run, subjects: Sequence[str]) -> None:
+        for rows in self.rows(run, subjects):
+            self._insert(conn, rows)
+
+    def rows(self, run: Run, subjects: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
+        """The table rows of ``subjects``, a chunk of subjects at a time."""
         projection, ctx = self.projection, run.ctx
         future = tuple(sorted(projection.future_types or ()))
         basis = Basis(run.cutoff, "today", None, run.head)
@@ -378,7 +395,7 @@ class BySubject(TableRefresh):
                     row["sources"] = len({e["document"] for e in row["evidence"]})
                     row["conflict"] = any(e["event"] in conflicted for e in row["evidence"])
                 rows.append(self.to_row(row))
-            self._insert(conn, rows)
+            yield rows
 
     def _read(self, run: Run, flt: LogFilter) -> tuple[list[Event], list[Event]]:
         """The events of ``flt`` the projection folds, and the others its rows' conflicts may involve.
@@ -451,6 +468,69 @@ class ModelRows(BySubject):
         conn.execute(self.table.delete())
         self._insert(conn, [self.to_row(r) for r in answer.rows[0]])
         return True
+
+
+#: From this many events in the log on, a table by subject recomputed whole is
+#: computed by a forked process while this one makes the per-claim tables' rows
+#: (at 1M events: orgs 3.9 s beside a 13 s pass over the log).
+BESIDE_EVENTS = 200_000
+
+
+class Beside:
+    """A table by subject recomputed whole by a forked process, while this one makes the per-claim rows.
+
+    The other process reads the log on a connection of its own (the events up
+    to the run's head do not change: the log is append-only) and sends the
+    rows back in one piece when it is done (one row per subject: small);
+    this process inserts them in its own transaction. Should the other
+    process fail, this one computes the rows itself: the same rows either way.
+    """
+
+    def __init__(self, refresher: BySubject, run: Run, subjects: Sequence[str]) -> None:
+        self.refresher, self.run, self.subjects = refresher, run, subjects
+        self.forked = False
+
+    def start(self) -> bool:
+        """Fork the other process; False where there is no fork."""
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            return False
+        self.receive, send = context.Pipe(duplex=False)
+        self.worker = context.Process(target=_beside_worker, args=(send, self.refresher, self.run, self.subjects),
+                                      daemon=True)
+        self.worker.start()
+        send.close()
+        return True
+
+    def finish(self, conn: sa.Connection) -> None:
+        """Insert the other process's rows, or compute them here if it sent none."""
+        try:
+            kind, rows = pickle.loads(self.receive.recv_bytes())
+        except (EOFError, OSError):
+            kind, rows = "died", None
+        finally:
+            self.receive.close()
+            self.worker.join()
+        if kind != "rows":
+            self.refresher._compute(conn, self.run, self.subjects)
+            return
+        self.forked = True
+        for chunk in chunks(rows, 5_000):
+            self.refresher._insert(conn, list(chunk))
+
+
+def _beside_worker(send: Any, refresher: BySubject, run: Run, subjects: Sequence[str]) -> None:
+    """In the forked process: compute the rows of ``subjects`` and send them."""
+    run.store.engine.dispose(close=False)  # the parent's pooled connections are the parent's
+    try:
+        with collection_paused():
+            rows = [row for part in refresher.rows(run, subjects) for row in part]
+        send.send_bytes(pickle.dumps(("rows", rows), protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException as exc:  # noqa: BLE001 - the parent computes the rows itself
+        send.send_bytes(pickle.dumps(("error", f"{type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
 
 
 #: Projection name -> how its table is refreshed. A projection may register its own.
@@ -528,6 +608,9 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             if behind and _corrected(conn, min(behind.values()), head):
                 behind.clear()
             subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            # A pass over the log to come: tables recomputed by subject may be computed beside it.
+            passing = any(isinstance(REFRESH[n], PerClaim) and behind.get(n, -1) < head for n in wanted)
+            run.fork = passing and head >= BESIDE_EVENTS and second_core()
             feeds: list[tuple[str, Feed]] = []
             say(f"corrections and entities read at sequence {head} in {took()}")
             for name in wanted:
@@ -540,7 +623,7 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
                     how = "caught up"
                 if feed is not None:
                     feeds.append((name, feed))
-                else:
+                elif not any(b.refresher is refresher for b in run.later):
                     say(f"{TABLES[name].name} {how} in {took()}")
             if feeds:
                 # One pass over the log for every table that wants events.
@@ -551,6 +634,10 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
                         feed.take(batch if feed.after == first else [c for c in batch if c[0] > feed.after])
                     read += len(batch)
                 say(f"{', '.join(TABLES[n].name for n, _ in feeds)} from {read} events in {took()}")
+            for beside in run.later:
+                beside.finish(conn)
+                where = "by a second process meanwhile" if beside.forked else "(the second process failed)"
+                say(f"{beside.refresher.table.name} recomputed {where}, {took()} more")
             for name in wanted:
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,

@@ -224,3 +224,38 @@ def test_claim_rows_are_the_rows_the_projections_derive(store: Store, corpus: Pa
         assert made, name
         assert sorted(made, key=lambda r: r["id"]) == sorted(derived, key=lambda r: r["id"]), name
         assert {r["status"] for r in made} <= {"happened", "possibly", "expected"}
+
+
+@pytest.mark.parametrize("worker", ["works", "fails", "dies"])
+def test_orgs_recomputed_by_a_second_process_are_the_rows_of_one(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch, worker: str,
+) -> None:
+    import os
+
+    ingest(store, [corpus / "events"])
+    alone = _same_as_a_rebuild(store)  # the log is small: one process
+    parent = os.getpid()
+    if worker != "works":
+        rows = readmodels.BySubject.rows
+
+        def broken(self: readmodels.BySubject, *args: Any) -> Any:
+            if os.getpid() != parent:
+                if worker == "dies":
+                    os._exit(3)
+                raise RuntimeError("no more memory")
+            return rows(self, *args)
+
+        monkeypatch.setattr(readmodels.BySubject, "rows", broken)
+    monkeypatch.setattr(readmodels, "BESIDE_EVENTS", 0)
+    monkeypatch.setattr(readmodels, "second_core", lambda: True)
+    said: list[str] = []
+    readmodels.refresh(store, progress=said.append)
+    assert _tables(store) == alone
+    beside = [line for line in said if line.startswith("rm_orgs recomputed")]
+    expected = "by a second process meanwhile" if worker == "works" else "(the second process failed)"
+    assert len(beside) == 1 and expected in beside[0], said
+    # With no pass over the log to overlap, the orgs are computed here.
+    said.clear()
+    readmodels.refresh(store, ["orgs"], progress=said.append)
+    assert _tables(store) == alone
+    assert [line for line in said if line.startswith("rm_orgs")] == [said[-1]] and "second" not in said[-1], said
