@@ -94,14 +94,18 @@ def step_as_of(db: str, corpus: Path, events: int, opts: dict[str, Any]) -> dict
 
     store = open_store(db, create=False)
     names = ("models",) if opts["what"] == "models" else ()
-    samples, rows = [], 0
+    samples, per_row, rows = [], [], 0
     for when in _cutoffs(opts["cutoffs"]):
         start = time.perf_counter()
         answer = queries.as_of(store, when, projections=names)
         samples.append(time.perf_counter() - start)
         rows = sum(len(p["rows"]) for p in answer["projections"].values())
         del answer  # freed off the clock, as for every step: the answer's time, not its freeing
-    return _latency(samples) | {"rows_at_last_cutoff": rows}
+        if rows:
+            per_row.append(samples[-1] / rows)
+    # The answer grows with the subjects a corpus has; its cost per row shows what the log's length adds.
+    return _latency(samples) | {"rows_at_last_cutoff": rows,
+                                "median_us_per_row": statistics.median(per_row) * 1e6 if per_row else None}
 
 
 def step_diff(db: str, corpus: Path, events: int, opts: dict[str, Any]) -> dict[str, Any]:
@@ -487,6 +491,7 @@ def ratios(f: dict[str, Any]) -> dict[str, float | None]:
         "replay_vs_as_of_models": div(f.get("replay_models", {}).get("seconds", 0) * 1000, ms("as_of_models")),
         "replay_vs_raw_read": div(rate("replay_models"), rate("raw_read")),
         "diff_vs_as_of_models": div(ms("diff_models"), ms("as_of_models")),
+        "as_of_models_us_per_row": f.get("as_of_models", {}).get("median_us_per_row"),
     }
 
 
@@ -514,14 +519,15 @@ def table(results: list[dict[str, Any]]) -> str:
             g(f, "rebuild_stored", "seconds", ".1f"), g(f, "log_ndjson", "events_per_s"), f"{rss:.0f}",
         )) + " |")
     lines += ["", "| size | backend | ingest ÷ raw sqlite3 | ingest ÷ eventsourcing | as-of ÷ raw latest "
-              "| replay ÷ as-of | replay ÷ raw read | diff ÷ as-of |", "|---|---|---|---|---|---|---|---|"]
+              "| replay ÷ as-of | replay ÷ raw read | diff ÷ as-of | as-of µs per row |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for f in results:
         r = f["ratios"]
         lines.append("| " + " | ".join([f["size"], f["backend"]] + [
-            "–" if r[k] is None else f"{r[k]:.2f}" for k in (
+            "–" if r.get(k) is None else f"{r[k]:.2f}" for k in (
                 "ingest_vs_raw_sqlite", "ingest_vs_eventsourcing", "as_of_models_vs_raw_latest",
                 "replay_vs_as_of_models", "replay_vs_raw_read", "diff_vs_as_of_models")
-        ]) + " |")
+        ] + ["–" if r.get("as_of_models_us_per_row") is None else f"{r['as_of_models_us_per_row']:.0f}"]) + " |")
     return "\n".join(lines)
 
 
