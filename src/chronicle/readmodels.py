@@ -488,7 +488,7 @@ class Beside:
 
     def __init__(self, refresher: BySubject, run: Run, subjects: Sequence[str]) -> None:
         self.refresher, self.run, self.subjects = refresher, run, subjects
-        self.forked = False
+        self.failure: str | None = None  # why the rows were computed here after all
 
     def start(self) -> bool:
         """Fork the other process; False where there is no fork."""
@@ -508,16 +508,24 @@ class Beside:
         try:
             kind, rows = pickle.loads(self.receive.recv_bytes())
         except (EOFError, OSError):
-            kind, rows = "died", None
+            kind, rows = "error", None
         finally:
-            self.receive.close()
-            self.worker.join()
+            self.stop()
         if kind != "rows":
+            self.failure = rows or f"it ended with exit code {self.worker.exitcode}"
             self.refresher._compute(conn, self.run, self.subjects)
             return
-        self.forked = True
         for chunk in chunks(rows, 5_000):
             self.refresher._insert(conn, list(chunk))
+
+    def stop(self) -> None:
+        """End the other process (the refresh is done with it, or failed)."""
+        self.receive.close()
+        if self.worker.is_alive():
+            self.worker.join(timeout=5)
+        if self.worker.is_alive():
+            self.worker.terminate()
+            self.worker.join()
 
 
 def _beside_worker(send: Any, refresher: BySubject, run: Run, subjects: Sequence[str]) -> None:
@@ -613,31 +621,38 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             run.fork = passing and head >= BESIDE_EVENTS and second_core()
             feeds: list[tuple[str, Feed]] = []
             say(f"corrections and entities read at sequence {head} in {took()}")
-            for name in wanted:
-                refresher = REFRESH[name]
-                after = behind.get(name)
-                if after is None:
-                    feed, how = refresher.rebuild(conn, run), "recomputed"
-                else:
-                    feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
-                    how = "caught up"
-                if feed is not None:
-                    feeds.append((name, feed))
-                elif not any(b.refresher is refresher for b in run.later):
-                    say(f"{TABLES[name].name} {how} in {took()}")
-            if feeds:
-                # One pass over the log for every table that wants events.
-                first = min(f.after for _, f in feeds)
-                read = 0
-                for batch in store.read_claims(LogFilter(after=first, at_seq=head, ordered=False)):
-                    for _, feed in feeds:
-                        feed.take(batch if feed.after == first else [c for c in batch if c[0] > feed.after])
-                    read += len(batch)
-                say(f"{', '.join(TABLES[n].name for n, _ in feeds)} from {read} events in {took()}")
-            for beside in run.later:
-                beside.finish(conn)
-                where = "by a second process meanwhile" if beside.forked else "(the second process failed)"
-                say(f"{beside.refresher.table.name} recomputed {where}, {took()} more")
+            try:
+                for name in wanted:
+                    refresher = REFRESH[name]
+                    after = behind.get(name)
+                    if after is None:
+                        feed, how = refresher.rebuild(conn, run), "recomputed"
+                    else:
+                        feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
+                        how = "caught up"
+                    if feed is not None:
+                        feeds.append((name, feed))
+                    elif not any(b.refresher is refresher for b in run.later):
+                        say(f"{TABLES[name].name} {how} in {took()}")
+                if feeds:
+                    # One pass over the log for every table that wants events.
+                    first = min(f.after for _, f in feeds)
+                    read = 0
+                    for batch in store.read_claims(LogFilter(after=first, at_seq=head, ordered=False)):
+                        for _, feed in feeds:
+                            feed.take(batch if feed.after == first else [c for c in batch if c[0] > feed.after])
+                        read += len(batch)
+                    say(f"{', '.join(TABLES[n].name for n, _ in feeds)} from {read} events in {took()}")
+                for beside in run.later:
+                    beside.finish(conn)
+                    name = beside.refresher.table.name
+                    if beside.failure is None:
+                        say(f"{name} recomputed by a second process meanwhile, {took()} more")
+                    else:
+                        say(f"{name} recomputed here in {took()}: the second process failed ({beside.failure})")
+            finally:
+                for beside in run.later:
+                    beside.stop()
             for name in wanted:
                 conn.execute(checkpoints.delete().where(checkpoints.c.name == name))
                 conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=head,

@@ -252,10 +252,31 @@ def test_orgs_recomputed_by_a_second_process_are_the_rows_of_one(
     readmodels.refresh(store, progress=said.append)
     assert _tables(store) == alone
     beside = [line for line in said if line.startswith("rm_orgs recomputed")]
-    expected = "by a second process meanwhile" if worker == "works" else "(the second process failed)"
+    expected = {"works": "by a second process meanwhile", "fails": "failed (RuntimeError: no more memory)",
+                "dies": "failed (it ended with exit code 3)"}[worker]
     assert len(beside) == 1 and expected in beside[0], said
     # With no pass over the log to overlap, the orgs are computed here.
     said.clear()
     readmodels.refresh(store, ["orgs"], progress=said.append)
     assert _tables(store) == alone
     assert [line for line in said if line.startswith("rm_orgs")] == [said[-1]] and "second" not in said[-1], said
+
+
+def test_a_refresh_that_fails_leaves_no_second_process_and_no_rows_changed(
+    store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import multiprocessing
+
+    ingest(store, [corpus / "events"])
+    before = _tables(store)
+    monkeypatch.setattr(readmodels, "BESIDE_EVENTS", 0)
+    monkeypatch.setattr(readmodels, "second_core", lambda: True)
+
+    def full_disk(self: readmodels.PerClaim, conn: Any, values: Any) -> None:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(readmodels.PerClaim, "put", full_disk)
+    with pytest.raises(OSError, match="disk is full"):
+        readmodels.refresh(store)
+    assert multiprocessing.active_children() == []
+    assert _tables(store) == before
