@@ -222,6 +222,10 @@ def _document_row(doc: Document) -> dict[str, Any]:
     }
 
 
+#: The columns of ``documents`` that :func:`_document_from_row` reads.
+_DOCUMENT_COLUMNS = ("id", "title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+
+
 def _document_from_row(row: Mapping[Any, Any], dates: dict[str, FuzzyDate] | None = None) -> Document:
     """A stored document; ``dates`` (stored text -> date) shares the dates of many documents."""
     dates = {} if dates is None else dates
@@ -1101,9 +1105,12 @@ class Store:
         """The stored documents among ``ids``."""
         found: dict[str, Document] = {}
         dates: dict[str, FuzzyDate] = {}
+        # Only the columns a Document holds: the timestamps cost SQLAlchemy's
+        # date parsing on SQLite (half the time of 10,000 documents).
+        query = sa.select(*(documents_t.c[name] for name in _DOCUMENT_COLUMNS))
         with self.engine.connect() as conn:
             for chunk in chunks(sorted(ids)):
-                for row in conn.execute(sa.select(documents_t).where(documents_t.c.id.in_(chunk))).mappings():
+                for row in conn.execute(query.where(documents_t.c.id.in_(chunk))).mappings():
                     found[row["id"]] = _document_from_row(row, dates)
         return found
 
@@ -1138,14 +1145,17 @@ class Store:
 
     def entities(self, conn: sa.Connection | None = None) -> list[Entity]:
         """Every entity, by slug (on ``conn`` when given)."""
+        # Not ``updated_at``: an Entity does not hold it, and SQLite's dates are parsed in Python.
+        c = entities_t.c
+        query = sa.select(c.slug, c.kind, c.name, c.aliases, c.country, c.org, c.family).order_by(c.slug)
         with self._on(conn) as use:
-            rows = use.execute(sa.select(entities_t).order_by(entities_t.c.slug)).mappings().all()
+            rows = use.execute(query).all()
+        no_aliases: tuple[str, ...] = ()
         return [
-            Entity(
-                slug=r["slug"], kind=r["kind"], name=r["name"], aliases=tuple(json.loads(r["aliases"])),
-                country=r["country"], org=r["org"], family=r["family"],
-            )
-            for r in rows
+            Entity(slug=slug, kind=kind, name=name,
+                   aliases=no_aliases if aliases == "[]" else tuple(_stored_json(aliases)),
+                   country=country, org=org, family=family)
+            for slug, kind, name, aliases, country, org, family in rows
         ]
 
 
