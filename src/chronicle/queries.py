@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,13 +103,15 @@ def load(
         flt = replace(flt, known_at=known_at, ordered=False)
     # Everything read and folded here stays alive: no use collecting meanwhile.
     with collection_paused(promote=True):
-        events = list(store.read(flt))
+        cited: set[str] = set()
+        events = list(store.read(flt, documents=cited))
         # Corrections are few and change what every answer shows: always all of them.
-        correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES)))))
+        correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES))),
+                                            documents=cited))
         corrections = read_corrections(correction_events)
         ctx = Context(
             entities=_entities(store),
-            documents=_documents(store, set(map(_document_of, events)) | set(map(_document_of, correction_events))),
+            documents=_documents(store, cited),
             retracted=corrections.retracted,
             ranks=corrections.ranks,
         )
@@ -125,9 +126,6 @@ def load(
                 state.fold(items, ctx)
             states[projection.name] = state
     return Loaded(upto, ctx, states, events, correction_events)
-
-
-_document_of = attrgetter("evidence.document")
 
 
 def _entities(store: Store, conn: sa.Connection | None = None) -> dict[str, Entity]:

@@ -447,7 +447,8 @@ class _Decoder:
         self.moments: dict[Any, Any] = {}
         self.strings: dict[str, str] = {}
 
-    def batch(self, rows: Iterable[Sequence[Any]]) -> list[Event]:
+    def batch(self, rows: Iterable[Sequence[Any]], documents: set[str] | None = None) -> list[Event]:
+        """The rows' events; their documents are added to ``documents`` when given."""
         dates, lists, moments, strings = self.dates, self.lists, self.moments, self.strings
         share = strings.setdefault
         loads = _stored_json
@@ -473,6 +474,8 @@ class _Decoder:
             if moment is None:
                 moment = moments[recorded] = _moment(recorded)
             document = share(document, document)
+            if documents is not None:
+                documents.add(document)
             append(stored_event(
                 event_id, kind, share(stream, stream), when, share(certainty, certainty),
                 stored_evidence(document, quote, start, end), payload, others, version, seq, stream_version,
@@ -1020,8 +1023,12 @@ class Store:
         with _database_errors(self.url), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
 
-    def read(self, flt: LogFilter | None = None) -> Iterator[Event]:
-        """Events in sequence order, streamed from the database."""
+    def read(self, flt: LogFilter | None = None, *, documents: set[str] | None = None) -> Iterator[Event]:
+        """Events in sequence order, streamed from the database.
+
+        ``documents``, when given, gains the id of each event's document as it
+        is read (cheaper than collecting them from the events afterwards).
+        """
         flt = flt or LogFilter()
         query = sa.select(*_READ_SELECT).where(*flt.where())
         if flt.ordered or flt.limit is not None:
@@ -1035,7 +1042,7 @@ class Store:
                 # A batch's events are made without collecting in between;
                 # the caller's own work runs as the caller left it.
                 with collection_paused():
-                    events = decode.batch(rows)
+                    events = decode.batch(rows, documents)
                 yield from events
 
     def read_claims(self, flt: LogFilter) -> Iterator[list[Claimed]]:

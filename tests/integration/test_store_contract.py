@@ -96,6 +96,12 @@ def test_read_filters(store: Store) -> None:
     assert ids(until=date(2024, 12, 31)) == ["doc-a:d"]
     assert ids(known_at=date(2025, 12, 31)) == ["old:a"]
     assert ids(at_seq=2, limit=1) == ["old:a"]
+    # A read can collect the documents its events cite, and only theirs.
+    cited: set[str] = set()
+    assert [e.event_id for e in store.read(LogFilter(types=("funding",)), documents=cited)] == ["doc-a:b"]
+    assert cited == {"doc-a"}
+    everything = list(store.read(documents=cited))
+    assert cited == {e.document for e in everything} == {"doc-a", "old"}
 
 
 def test_hostile_filter_values_are_only_data(store: Store) -> None:
