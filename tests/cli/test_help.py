@@ -24,3 +24,34 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output, f"`chronicle {' '.join(path)} --help` shows no example"
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+def _takes_as_of(path: tuple[str, ...]) -> bool:
+    return any("--as-of" in getattr(p, "opts", ()) for p in _command(path).params)
+
+
+@pytest.mark.parametrize("path", [p for p in _commands(main) if p and _takes_as_of(p)], ids=" ".join)
+def test_a_date_given_as_an_argument_points_to_as_of(path: tuple[str, ...]) -> None:
+    # Arguments the command does take come first (a choice: its first one).
+    given = [p.type.choices[0] for p in _command(path).params
+             if isinstance(p, click.Argument) and isinstance(p.type, click.Choice)]
+    result = CliRunner().invoke(main, [*path, *given, "2025-06"], prog_name="chronicle")
+    assert result.exit_code == 2
+    last = result.output.strip().splitlines()[-1]
+    assert last == (f"Error: Got unexpected extra argument (2025-06); {path[-1]} takes its cutoff as an option: "
+                    "--as-of 2025-06")
+
+
+def test_other_usage_errors_are_click_s_own() -> None:
+    assert CliRunner().invoke(main, ["conflicts", "a", "b"]).output.strip().endswith(
+        "Error: Got unexpected extra arguments (a b)")
+    assert CliRunner().invoke(main, ["log", "2025"]).output.strip().endswith(
+        "Error: Got unexpected extra argument (2025)")

@@ -7,6 +7,7 @@ one library function and renders the result.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -16,7 +17,8 @@ from chronicle.errors import ChronicleError
 
 
 class ChronicleGroup(click.Group):
-    """Turns every ChronicleError into one ``Error: ...`` line and exit 1."""
+    """Turns every ChronicleError into one ``Error: ...`` line and exit 1; a date given
+    as an argument where the cutoff is ``--as-of`` is told so."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -26,6 +28,21 @@ class ChronicleGroup(click.Group):
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
             ctx.exit(1)
+        except click.UsageError as exc:
+            raise _with_cutoff_hint(exc) from None
+
+
+_EXTRA = re.compile(r"Got unexpected extra argument \((\S+)\)")
+
+
+def _with_cutoff_hint(exc: click.UsageError) -> click.UsageError:
+    """A date given as an argument to a command that takes its cutoff as ``--as-of`` says so."""
+    command = exc.ctx.command if exc.ctx is not None else None
+    extra = _EXTRA.fullmatch(exc.message)
+    if command is None or extra is None or not any("--as-of" in getattr(p, "opts", ()) for p in command.params):
+        return exc
+    return click.UsageError(f"{exc.message}; {command.name} takes its cutoff as an option: --as-of {extra.group(1)}",
+                            exc.ctx)
 
 
 @click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"]})
