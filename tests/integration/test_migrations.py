@@ -141,3 +141,25 @@ def test_every_revision_with_data_upgrades_to_head_keeping_every_event(blank_url
         _no_drift(engine)
         store.close()
         figures.add(f"{figures.backend_of(url)}: migration events kept", seeded)
+
+
+def test_the_schema_head_chronicle_knows_is_the_newest_migration() -> None:
+    assert database.SCHEMA_HEAD == database.head_revision() == _revisions()[-1]
+
+
+def test_a_store_at_head_opens_without_alembic_and_an_older_one_is_migrated(blank_url: str) -> None:
+    import subprocess
+    import sys
+
+    from chronicle.store import open_store
+
+    older = database.create_engine(blank_url)
+    database.upgrade(older, _revisions()[-2])
+    open_store(blank_url).close()  # migrated on opening
+    assert database.current_revision(older) == database.SCHEMA_HEAD
+    older.dispose()
+    # At head, opening asks the version table with a plain query: Alembic is not even imported.
+    probe = ("import sys; from chronicle.store import open_store; "
+             f"open_store({blank_url!r}, create=False).close(); print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", out.stderr
