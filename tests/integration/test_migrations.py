@@ -144,7 +144,8 @@ def test_every_revision_with_data_upgrades_to_head_keeping_every_event(blank_url
 
 
 def test_the_schema_head_chronicle_knows_is_the_newest_migration() -> None:
-    assert database.SCHEMA_HEAD == database.head_revision() == _revisions()[-1]
+    assert database.SCHEMA_HEAD == database.head_revision() == _revisions()[-1], (
+        "a new migration: set chronicle.database.SCHEMA_HEAD to its revision")
 
 
 def test_a_store_at_head_opens_without_alembic_and_an_older_one_is_migrated(blank_url: str) -> None:
