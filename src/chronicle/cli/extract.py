@@ -11,10 +11,6 @@ import click
 from chronicle.cli import main
 from chronicle.cli.common import format_option
 from chronicle.errors import ChronicleError
-from chronicle.extract.draft import Options, extract_file
-from chronicle.extract.entities import load_entities
-from chronicle.extract.evaluate import evaluate
-from chronicle.extract.writer import events_yaml, save
 from chronicle.render import dumps, render_rows
 
 EVALUATION_COLUMNS = ["document", "drafts", "curated", "curated_dated", "matched", "precision",
@@ -77,6 +73,12 @@ def extract(file: Path | None, published: str | None, title: str | None, url: st
         chronicle ingest --dry-run events/article.yaml events/article.entities.yaml events/entities.yaml
         chronicle extract --evaluate --documents ../shared/seeds
     """
+    # The extractor (its patterns compiled on import) is loaded only by this command.
+    from chronicle.extract.draft import Options, extract_file
+    from chronicle.extract.entities import load_entities
+    from chronicle.extract.evaluate import evaluate
+    from chronicle.extract.writer import events_yaml, save
+
     if run_evaluation:
         scores = evaluate(events_dir, _seeds_dir(documents_dir), date.today())
         rows = [s.to_dict() for s in scores]
