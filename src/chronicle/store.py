@@ -222,8 +222,10 @@ def _document_row(doc: Document) -> dict[str, Any]:
     }
 
 
-#: The columns of ``documents`` that :func:`_document_from_row` reads.
-_DOCUMENT_COLUMNS = ("id", "title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+#: The columns of ``documents`` a Document holds, which :func:`_document_from_row` reads
+#: (not the timestamps: SQLAlchemy parses SQLite's dates in Python, half the time of a read).
+_DOCUMENT_SELECT = sa.select(*(documents_t.c[name] for name in (
+    "id", "title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")))
 
 
 def _document_from_row(row: Mapping[Any, Any], dates: dict[str, FuzzyDate] | None = None) -> Document:
@@ -1097,14 +1099,14 @@ class Store:
 
     def document(self, document_id: str) -> Document:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(documents_t).where(documents_t.c.id == document_id)).mappings().first()
+            row = conn.execute(_DOCUMENT_SELECT.where(documents_t.c.id == document_id)).mappings().first()
         if row is None:
             raise NotFoundError(f"no document {document_id!r} in the store", "list documents with `chronicle sources`")
         return _document_from_row(row)
 
     def documents(self) -> list[Document]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(documents_t).order_by(documents_t.c.id)).mappings().all()
+            rows = conn.execute(_DOCUMENT_SELECT.order_by(documents_t.c.id)).mappings().all()
         dates: dict[str, FuzzyDate] = {}
         return [_document_from_row(r, dates) for r in rows]
 
@@ -1112,12 +1114,9 @@ class Store:
         """The stored documents among ``ids``."""
         found: dict[str, Document] = {}
         dates: dict[str, FuzzyDate] = {}
-        # Only the columns a Document holds: the timestamps cost SQLAlchemy's
-        # date parsing on SQLite (half the time of 10,000 documents).
-        query = sa.select(*(documents_t.c[name] for name in _DOCUMENT_COLUMNS))
         with self.engine.connect() as conn:
             for chunk in chunks(sorted(ids)):
-                for row in conn.execute(query.where(documents_t.c.id.in_(chunk))).mappings():
+                for row in conn.execute(_DOCUMENT_SELECT.where(documents_t.c.id.in_(chunk))).mappings():
                     found[row["id"]] = _document_from_row(row, dates)
         return found
 
