@@ -515,8 +515,7 @@ class Beside:
             self.failure = rows or f"it ended with exit code {self.worker.exitcode}"
             self.refresher._compute(conn, self.run, self.subjects)
             return
-        for chunk in chunks(rows, 5_000):
-            self.refresher._insert(conn, list(chunk))
+        self.refresher._insert(conn, rows)
 
     def stop(self) -> None:
         """End the other process (the refresh is done with it, or failed)."""
