@@ -62,5 +62,14 @@ class ConflictError(StoreError):
     """An event id already stored with other content, or a stream version mismatch."""
 
 
+class RefusedError(ConflictError):
+    """Refused events kept a whole ingest out: nothing of it was written."""
+
+    def __init__(self, refused: int) -> None:
+        super().__init__(f"{refused} event(s) refused; nothing was appended",
+                         "a correction is a new event with a new id, never an edit of a stored one")
+        self.refused = refused
+
+
 class NotFoundError(ChronicleError):
     """An event, document or entity that is not in the store."""

@@ -1,10 +1,11 @@
 """Files to the store: load, validate everything, then append file by file.
 
-Nothing is appended unless every file validates. Each file is then one
-all-or-nothing batch: a file whose events the store refuses (an event id
-already stored with other content) appends nothing, and the others go on.
-Validated files wait in a spool on disk, not in memory, so a corpus of any
-size is ingested in the memory of its largest file.
+Nothing is appended unless every file validates, and an ingest is one
+transaction: an event the store refuses (an event id already stored with
+other content, a document stored with another title) rolls back every file
+and the entities too, once every file was tried so that every refusal is
+told. Validated files wait in a spool on disk, not in memory, so a corpus of
+any size is ingested in the memory of its largest file.
 
 A large ingest on two cores instead appends while it validates: a second
 process validates ahead of the append, and everything (entities too) goes
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronicle.errors import ConfigError, Problem, ValidationError
+from chronicle.errors import ConfigError, Problem, RefusedError, ValidationError
 from chronicle.eventfiles import line_of, load_yaml
 from chronicle.events import Entity, Event, stored_event, stored_evidence
 from chronicle.fuzzydate import FuzzyDate
@@ -589,12 +590,15 @@ def _append_spooled(
         report.files = list(spool.items)
         report.store_seq = store.head()
         return report
-    report.entities_added, report.entities_changed = store.put_entities(new_entities)
+
+    def put_entities(conn: Any) -> None:
+        report.entities_added, report.entities_changed = store.put_entities_on(conn, new_entities)
+
     # Imported here: read models answer through queries, which reads corrections.
     from chronicle.readmodels import Follow
 
     results = store.append_files(((item.events, item.document, prepared) for item, prepared in spool),
-                                 after_group=Follow(store))
+                                 after_group=Follow(store), one_transaction=True, first=put_entities)
     report.files = list(spool.items)
     return _recorded(store, report, results, len(spool.items), progress)
 
@@ -610,12 +614,18 @@ def _recorded(store: Store, report: IngestReport, results: Iterator[AppendResult
     # counts, went through them for nothing (about 2 s of CPU at 100k
     # events). Reference counting frees them as before.
     with collection_paused():
-        for done, result in enumerate(results, 1):
-            file_report = report.files[done - 1]
-            file_report.appended, file_report.present = len(result.appended), len(result.present)
-            file_report.refused = list(result.refused)
-            if progress is not None:
-                progress(done, total)
+        try:
+            for done, result in enumerate(results, 1):
+                file_report = report.files[done - 1]
+                file_report.appended, file_report.present = len(result.appended), len(result.present)
+                file_report.refused = list(result.refused)
+                if progress is not None:
+                    progress(done, total)
+        except RefusedError:
+            # The whole ingest was rolled back: what the files would have appended was not.
+            for file_report in report.files:
+                file_report.appended = 0
+            report.entities_added = report.entities_changed = 0
     if report.appended:
         # Keep the read-model tables current for SQL clients (the per-claim
         # ones have followed the appends already, where they could).

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from chronicle import database
-from chronicle.errors import ConflictError, NotFoundError, StoreError
+from chronicle.errors import ConflictError, NotFoundError, RefusedError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
 from chronicle.hashchain import EVENT_PART, GENESIS, canonical_json, chained_hash, event_part, row_hash
@@ -51,11 +51,16 @@ GROUP_EVENTS = 50_000
 APPEND_CACHE_KB = 64 * 1024
 
 #: Fields compared when an event id arrives again; a difference is a refusal.
+#: They are what the events file says. The quote's offsets are not among
+#: them: they are found in the document's text when it is at hand, so the
+#: same file ingested with and without the text must be the same event.
+#: Offsets on both sides are compared apart (see ``_offsets_differ``).
 COMPARED_FIELDS = (
     "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
     "precision", "qualifier", "anchor", "certainty", "entities", "facts", "document_id",
-    "quote", "quote_start", "quote_end",
+    "quote",
 )
+OFFSET_FIELDS = ("quote_start", "quote_end")
 DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
 
 
@@ -335,6 +340,18 @@ EVENT_COLUMNS = tuple(c.name for c in events_t.columns)
 _SQLITE_INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _DATE_COLUMNS = {c: EVENT_COLUMNS.index(c) for c in ("earliest", "latest", "known_from", "recorded_at")}
 _PG_COPY = f"COPY events ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
+
+
+def _differ(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields in which two rows of one event id say different things.
+
+    Offsets count only where both rows have them: one ingested without the
+    document's text has none, and is the same event as one with them.
+    """
+    differ = tuple(f for f in COMPARED_FIELDS if old[f] != new[f])
+    if old["quote_start"] is not None and new["quote_start"] is not None:
+        differ += tuple(f for f in OFFSET_FIELDS if old[f] != new[f])
+    return differ
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -758,11 +775,14 @@ class Store:
         part of a batch.
 
         With ``one_transaction`` every group is appended in one transaction,
-        committed once ``batches`` is exhausted: an exception raised by
-        ``batches`` itself (say, a file further on that does not validate)
-        rolls back everything, and a crash loses everything. Groups still
-        bound what ``after_group`` is handed at a time. Results come as the
-        groups are appended, before that commit.
+        committed once ``batches`` is exhausted and only if no batch was
+        refused: a refused batch (or an exception raised by ``batches``
+        itself, say a file further on that does not validate) rolls back
+        everything, and a crash loses everything. The batches after a refused
+        one are still appended, so that every refusal is told; once the last
+        result is out, :class:`RefusedError` says nothing was kept. Groups
+        still bound what ``after_group`` is handed at a time. Results come as
+        the groups are appended, before that commit.
 
         ``first(conn)`` runs once, inside the first transaction, after its
         lock and before any batch (say, the entities the batches' events
@@ -780,6 +800,7 @@ class Store:
         limit = GROUP_EVENTS if group_events is None else group_events
         tail = _Tail()
         held: sa.RootTransaction | None = None
+        refused = 0
         with _database_errors(self.url), self.engine.connect() as conn, _page_cache(conn):
             try:
                 group: list[tuple[Sequence[Event], Document, Prepared | None]] = []
@@ -791,11 +812,19 @@ class Store:
                     if size >= limit:
                         results, held = self._group_in(conn, group, tail, after_group, held, one_transaction, first)
                         first = None
+                        refused += sum(len(r.refused) for r in results)
                         yield from results
                         group, size = [], 0
                 if group or held is not None or first is not None:
-                    results, held = self._group_in(conn, group, tail, after_group, held, False, first)
+                    results, held = self._group_in(conn, group, tail, after_group, held, one_transaction, first)
+                    refused += sum(len(r.refused) for r in results)
                     yield from results
+                if held is not None:
+                    tx, held = held, None
+                    if refused:
+                        tx.rollback()
+                        raise RefusedError(refused)
+                    tx.commit()
             finally:
                 if held is not None:
                     held.rollback()
@@ -933,7 +962,7 @@ class Store:
                 row[_PART] = part
             previous = rows.get(event.event_id)
             if previous is not None:
-                differ = tuple(f for f in COMPARED_FIELDS if previous[f] != row[f])
+                differ = _differ(previous, row)
                 if differ:
                     result.refused.append(Refusal(event.event_id, "given twice with different content", differ))
                 continue
@@ -968,7 +997,7 @@ class Store:
             if old is None:
                 fresh.append(row)
                 continue
-            differ = tuple(f for f in COMPARED_FIELDS if old[f] != row[f])
+            differ = _differ(old, row)
             if differ:
                 result.refused.append(
                     Refusal(event_id, "already stored with other content (a correction is a new event)", differ)

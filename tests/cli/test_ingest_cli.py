@@ -104,7 +104,7 @@ def test_changed_content_is_refused_with_the_fields(run: Run, corpus: Path) -> N
     result = run("ingest", str(corpus))
     assert result.exit_code == 1
     assert "refused test-doc:r1-release: already stored with other content (a correction is a new event) (fields: facts)" in result.output
-    assert "Error: 1 event(s) refused; their files appended nothing" in result.output
+    assert "Error: 1 event(s) refused; nothing was appended" in result.output
 
 
 def test_log_formats(run: Run, corpus: Path) -> None:

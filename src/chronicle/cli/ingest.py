@@ -10,7 +10,7 @@ import click
 
 from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
-from chronicle.errors import ChronicleError
+from chronicle.errors import RefusedError
 from chronicle.ingest import ingest as run_ingest
 from chronicle.render import dumps, render_rows
 
@@ -77,5 +77,4 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], documents_dirs: tuple[Pa
             click.echo(f"appended {report.appended}, already present {report.present}, refused {report.refused}"
                        f"; entities added {report.entities_added}, changed {report.entities_changed}")
     if report.refused:
-        raise ChronicleError(f"{report.refused} event(s) refused; their files appended nothing",
-                             "a correction is a new event with a new id, never an edit of a stored one")
+        raise RefusedError(report.refused)
