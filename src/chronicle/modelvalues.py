@@ -47,6 +47,7 @@ from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
     ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values_of, model_row, release_when,
 )
+from chronicle.reading import STATE_TYPES
 from chronicle.store import LogFilter, Store, chunks, collection_paused, second_core
 
 NAME = "model_values"
@@ -128,6 +129,8 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str
             if len(cells) >= MEMO:
                 cells.clear()
             given = cells[memo] = cell_values_of(kind, edtf, payload)
+        if earliest is None and kind in STATE_TYPES:
+            earliest = latest  # as of its end: see chronicle.reading
         start = days.get(earliest)
         if start is None:
             start = days[earliest] = _ordinal(earliest)
@@ -762,7 +765,7 @@ def rows_between(
         flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=max(cutoffs),
                         future_types=tuple(sorted(RELEASE_TYPES)), ordered=False)
         state = State(projection)
-        state.apply(store.read(flt), ctx)
+        state.apply(store.read(flt, reading=True), ctx)
         for i, cutoff in enumerate(cutoffs):
             answers[i] += state.rows(Basis(cutoff, "", None, head), ctx)
     return Answer(head, [projection.sort_rows(rows) for rows in answers], corrections)

@@ -104,7 +104,7 @@ def load(
     # Everything read and folded here stays alive: no use collecting meanwhile.
     with collection_paused(promote=True):
         cited: set[str] = set()
-        events = list(store.read(flt, documents=cited))
+        events = list(store.read(flt, documents=cited, reading=True))
         # Corrections are few and change what every answer shows: always all of them.
         correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES))),
                                             documents=cited))

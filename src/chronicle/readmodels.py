@@ -410,9 +410,9 @@ class BySubject(TableRefresh):
         types = self.projection.event_types
         if types is None or types & RELEASE_TYPES or UPCASTERS:
             # Release dates conflict whatever the facts; upcast facts are not the stored ones.
-            events = list(run.store.read(flt))
+            events = list(run.store.read(flt, reading=True))
             return events, []
-        events = list(run.store.read(replace(flt, types=tuple(sorted(types)))))
+        events = list(run.store.read(replace(flt, types=tuple(sorted(types))), reading=True))
         stated: dict[str, set[str]] = {}
         for e in events:
             stated.setdefault(e.subject, set()).update(f for f in e.facts if f not in NOT_CLAIMS)
@@ -420,7 +420,7 @@ class BySubject(TableRefresh):
         if not facts:
             return events, []
         others = run.store.read(replace(flt, subjects=tuple(sorted(stated)), other_types=tuple(sorted(types)),
-                                        may_state=tuple(facts)))
+                                        may_state=tuple(facts)), reading=True)
         rivals = [e for e in others if e.type not in CORRECTION_TYPES
                   and not stated[e.subject].isdisjoint(e.facts)]
         return events, rivals

@@ -26,6 +26,7 @@ from chronicle import database
 from chronicle.errors import ConflictError, NotFoundError, RefusedError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
+from chronicle.reading import read_date
 from chronicle.hashchain import EVENT_PART, GENESIS, canonical_json, chained_hash, event_part, row_hash
 from chronicle.tables import documents as documents_t
 from chronicle.tables import entities as entities_t
@@ -460,15 +461,28 @@ class _Decoder:
     events are built without the constructors' keyword matching.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, reading: bool = False) -> None:
         self.dates: dict[tuple[Any, ...], FuzzyDate] = {}
         self.lists: dict[str, tuple[str, ...]] = {}
         self.moments: dict[Any, Any] = {}
         self.strings: dict[str, str] = {}
+        #: With ``reading``, dates as answers read them (see chronicle.reading), by type and stored date.
+        self.readings: dict[tuple[str, FuzzyDate], FuzzyDate] | None = {} if reading else None
+
+    def read(self, kind: str, when: FuzzyDate) -> FuzzyDate:
+        """``when`` as the decoder hands it out: stored, or read as an answer reads it."""
+        readings = self.readings
+        if readings is None or when.earliest is not None:
+            return when  # only a date with an open start is ever read otherwise
+        found = readings.get((kind, when))
+        if found is None:
+            found = readings[(kind, when)] = read_date(kind, when)
+        return found
 
     def batch(self, rows: Iterable[Sequence[Any]], documents: set[str] | None = None) -> list[Event]:
         """The rows' events; their documents are added to ``documents`` when given."""
         dates, lists, moments, strings = self.dates, self.lists, self.moments, self.strings
+        reading = self.readings
         share = strings.setdefault
         loads = _stored_json
         upcasters = UPCASTERS
@@ -489,6 +503,8 @@ class _Decoder:
             kind = share(kind, kind)
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
+            if reading is not None and when.earliest is None:
+                when = self.read(kind, when)
             moment = moments.get(recorded)
             if moment is None:
                 moment = moments[recorded] = _moment(recorded)
@@ -519,6 +535,8 @@ class _Decoder:
             kind = share(kind, kind)
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
+            if when.earliest is None:
+                when = self.read(kind, when)
             append((seq, event_id, kind, share(stream, stream), when, share(certainty, certainty), payload,
                     share(document, document), quote))
         return out
@@ -545,9 +563,10 @@ _CLAIM_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TY
 
 
 def claimed(event: Event) -> Claimed:
-    """An event's claim tuple, as :meth:`Store.read_claims` gives it."""
+    """An event's claim tuple, as :meth:`Store.read_claims` gives it (its date as answers read it)."""
     evidence = event.evidence
-    return (event.seq or 0, event.event_id, event.type, event.subject, event.when, event.certainty, event.facts,
+    when = event.when if event.when.earliest is not None else read_date(event.type, event.when)
+    return (event.seq or 0, event.event_id, event.type, event.subject, when, event.certainty, event.facts,
             evidence.document, evidence.quote)
 
 
@@ -1054,11 +1073,14 @@ class Store:
         with _database_errors(self.url), self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
 
-    def read(self, flt: LogFilter | None = None, *, documents: set[str] | None = None) -> Iterator[Event]:
+    def read(self, flt: LogFilter | None = None, *, documents: set[str] | None = None,
+             reading: bool = False) -> Iterator[Event]:
         """Events in sequence order, streamed from the database.
 
         ``documents``, when given, gains the id of each event's document as it
         is read (cheaper than collecting them from the events afterwards).
+        With ``reading``, each event's date is the one answers read
+        (:func:`chronicle.reading.read_date`), not the one stored.
         """
         flt = flt or LogFilter()
         query = sa.select(*_READ_SELECT).where(*flt.where())
@@ -1066,7 +1088,7 @@ class Store:
             query = query.order_by(events_t.c.seq)
         if flt.limit is not None:
             query = query.limit(flt.limit)
-        decode = _Decoder()
+        decode = _Decoder(reading)
         with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
             for rows in result.partitions():
@@ -1079,15 +1101,16 @@ class Store:
     def read_claims(self, flt: LogFilter) -> Iterator[list[Claimed]]:
         """The events ``flt`` selects as claim tuples (see :data:`Claimed`), a batch at a time.
 
-        What :meth:`read` gives, less what rows made from one event never
-        read (entities, stream version, quote offsets, recording time): the
-        columns are not fetched and no event is made.
+        What :meth:`read` gives with ``reading`` (claims are for answers),
+        less what rows made from one event never read (entities, stream
+        version, quote offsets, recording time): the columns are not fetched
+        and no event is made.
         """
         assert flt.limit is None, "a read of claims takes no limit"
         query = sa.select(*_CLAIM_SELECT).where(*flt.where())
         if flt.ordered:
             query = query.order_by(events_t.c.seq)
-        decode = _Decoder()
+        decode = _Decoder(reading=True)
         with _database_errors(self.url), self.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
             for rows in result.partitions():

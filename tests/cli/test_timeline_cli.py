@@ -28,9 +28,11 @@ def test_writes_the_page_with_one_mark_per_event(run: Run, corpus: Path, tmp_pat
 
 def test_cutoff_and_projection_filters(run: Run, corpus: Path) -> None:
     assert run("ingest", str(corpus)).exit_code == 0
-    # The download figure is dated only by the article (2026-01-21): by mid-2025 it possibly happened.
+    # The download figure is dated only by the article (2026-01-21): a count as of that day, not before.
     page = run("timeline", "--as-of", "2025-06").output
-    assert re.search(r'data-event="test-doc:qwen-downloads"[^>]*data-status="possibly"', page)
+    assert 'data-event="test-doc:qwen-downloads"' not in page
+    later = run("timeline", "--as-of", "2026-06").output
+    assert re.search(r'data-event="test-doc:qwen-downloads"[^>]*data-status="happened"', later)
     models = run("timeline", "--as-of", "2026-06", "--projection", "models", "--country", "CN", "--open").output
     assert _marks(models) == ["test-doc:r1-release"]
     by_type = run("timeline", "--lanes", "type").output

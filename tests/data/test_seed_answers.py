@@ -69,7 +69,7 @@ def test_talent_moves_of_2025_are_in_a_quarter_unknown_row(seeded: str) -> None:
     assert "2025 (quarter unknown)" in out and "ByteDance" in out
 
 
-def test_conflicts_include_what_r1_matched_and_qwen_downloads(seeded: str) -> None:
+def test_conflicts_include_what_r1_matched_not_the_qwen_download_counts_of_other_times(seeded: str) -> None:
     found = {(c["subject"], c["fact"]): c for c in _json(seeded, "conflicts")["conflicts"]}
     matched = found[("deepseek-r1", "matched_model")]
     assert {(tuple(c["value"]), c["document"]) for c in matched["claims"]} == {
@@ -77,12 +77,23 @@ def test_conflicts_include_what_r1_matched_and_qwen_downloads(seeded: str) -> No
         (("gpt-4o",), "deepseekai-chinese-ai-rising"),
         (("claude-3.5-sonnet", "gpt-4o"), "vfuturemedia-chinese-open-models-2025"),
     }
-    downloads = found[("qwen", "downloads")]
-    assert sorted((c["value"]["value"], c["document"]) for c in downloads["claims"]) == [
-        (400000000, "aisupremacy-china-ai-milestones-2025"),
-        (600000000, "chinese-open-source-models-next-wave"),
-    ]
-    assert all(c["quote"] for c in downloads["claims"])
+    # ">600M by September 2024" holds as of 2024-09-30, ">400M" (undated) as of 2026-01-21:
+    # two points of a series, not a disagreement.
+    assert ("qwen", "downloads") not in found
+
+
+def test_undated_states_show_as_of_their_source_and_not_before(seeded: str) -> None:
+    early = _json(seeded, "as-of", "2020-06", "--projection", "metrics")
+    assert early["projections"]["metrics"]["rows"] == []
+    rows = _json(seeded, "as-of", "2026-06", "--projection", "metrics")["projections"]["metrics"]["rows"]
+    downloads = sorted((r["value"], r["as_of"], r["earliest"], r["latest"], r["status"]) for r in rows
+                       if (r["subject"], r["metric"]) == ("qwen", "downloads"))
+    assert downloads == [(">400M", "2026-01-21", "2026-01-21", "2026-01-21", "happened"),
+                         (">600M", "2024-09-30", "2024-09-30", "2024-09-30", "happened")]
+    between = _json(seeded, "as-of", "2025-06", "--projection", "metrics")["projections"]["metrics"]["rows"]
+    assert [r["value"] for r in between if (r["subject"], r["metric"]) == ("qwen", "downloads")] == [">600M"]
+    table = CliRunner().invoke(main, ["--db", seeded, "as-of", "2026-06", "--projection", "metrics"]).output
+    assert "as of 2026-01-21" in table and "../2026-01-21" not in table
 
 
 def test_known_at_before_a_document_hides_what_only_it_says(seeded: str) -> None:

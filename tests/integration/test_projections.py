@@ -43,7 +43,8 @@ def _seed(store: Store) -> None:
         event("v32-claim", type="benchmark_claim", subject="deepseek-v32", when="../2026-01-21",
               facts={"outperformed_model": ["gpt-4o"]}),
         event("o1", subject="openai-o1", when="2024-12"),
-        event("qwen-dl", type="downloads", subject="qwen", when="../2026-01-21",
+        # A count in September 2025: the same time as doc-b's, as of 2025-09-15, so the two disagree.
+        event("qwen-dl", type="downloads", subject="qwen", when="2025-09",
               facts={"downloads": {"value": 700000000, "unit": "count", "op": ">"}}),
         event("move-q", type="talent_move", subject="someone", when="2025-05-03", facts={"to_org": "deepseek"}),
         event("move-year", type="talent_move", subject="other", when="2025", facts={"from_org": "openai"}),
@@ -224,9 +225,12 @@ def test_timeline_and_metrics(store: Store) -> None:
     _seed(store)
     answer = queries.as_of(store, "2026", projections=["timeline", "metrics"])
     timeline = answer["projections"]["timeline"]["rows"]
-    assert timeline[0]["id"] == "doc-b:qwen-dl" or timeline[0]["earliest"] is None
-    assert [r["id"] for r in timeline if r["earliest"]][:3] == ["doc-a:o1", "doc-a:move-year", "doc-a:r1"]
+    # The undated benchmark standing holds as of its source's date: no row is left without a start.
+    assert all(r["earliest"] for r in timeline)
+    assert [r["id"] for r in timeline][:3] == ["doc-a:o1", "doc-a:move-year", "doc-a:r1"]
+    assert [(r["id"], r["as_of"]) for r in timeline if r["as_of"]] == [
+        ("doc-b:qwen-dl", "2025-09-15"), ("doc-b:r1", "2025-09-15"), ("doc-a:v32-claim", "2026-01-21")]
     metrics = answer["projections"]["metrics"]["rows"]
     assert [(r["id"], r["value"]) for r in metrics] == [
-        ("doc-b:qwen-dl#downloads", ">300M"), ("doc-a:qwen-dl#downloads", ">700M")]
+        ("doc-a:qwen-dl#downloads", ">700M"), ("doc-b:qwen-dl#downloads", ">300M")]
     json.dumps(answer)

@@ -118,9 +118,10 @@ def test_org_rows_weigh_claims_of_other_types_that_state_their_facts(store_url: 
         c.ingest(REPO / "events")
         assert not next(r for r in _rows(c, tables.rm_orgs) if r["id"] == "manus")["conflict"]
         # Another type of event that states a valuation the org's own claim disagrees with.
-        rival = event("rival", document="doc-rival", subject="manus", type="market_reaction", when="2025-03",
+        # (Manus' own valuation is undated: it holds as of its source's date, 2026-01-21, which this one spans.)
+        rival = event("rival", document="doc-rival", subject="manus", type="market_reaction", when="2026-01",
                       facts={"valuation": {"value": 900000000, "unit": "USD"}, "reason": "a rumour"})
-        assert c.store.append([rival], document=doc("doc-rival", published="2025-04-01")).ok
+        assert c.store.append([rival], document=doc("doc-rival", published="2026-02-01")).ok
         readmodels.refresh(c.store, ["orgs"])
         narrow = _rows(c, tables.rm_orgs)
         assert next(r for r in narrow if r["id"] == "manus")["conflict"]

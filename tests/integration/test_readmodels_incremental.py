@@ -207,7 +207,7 @@ def test_claim_rows_are_the_rows_the_projections_derive(store: Store, corpus: Pa
     retract = [e.event_id for e in events[::97] if e.type not in CORRECTION_TYPES][:5]
     for event_id in retract:
         corrections.retract(store, event_id, "wrong")
-    events = list(store.read(LogFilter()))
+    events = list(store.read(LogFilter(), reading=True))
     run = readmodels.open_run(store, store.head(), cutoff)
     assert run.ctx.retracted
     claims = [c for batch in store.read_claims(LogFilter(ordered=True)) for c in batch]

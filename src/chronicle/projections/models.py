@@ -174,7 +174,7 @@ class Models(Projection):
     # 2: corrections are not claims about a model (a retracted release left a row behind)
     # 3: rows from distinct values, each with one claim as evidence
     # 4: the benchmarks cell lists its newest five values and counts them all
-    version = 4
+    version = 5
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")

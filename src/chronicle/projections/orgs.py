@@ -53,7 +53,7 @@ def _ipo(event: Event) -> str:
 
 class Orgs(Projection):
     name = "orgs"
-    version = 1
+    version = 2
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)

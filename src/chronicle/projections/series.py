@@ -9,6 +9,7 @@ from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.fuzzydate import FuzzyDate
 from chronicle.projections.base import Claim, Context, Projection, evidence_of
 from chronicle.projections.values import display
+from chronicle.reading import as_of
 
 #: The facts a metric measures, by event type.
 METRIC_FACTS: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,7 @@ def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
         "id": e.event_id, "status": claim.status, "certainty": e.certainty,
         "subject": e.subject, "subject_name": ctx.name_of(e.subject), "type": e.type,
         "when": e.when.edtf, "when_text": e.when.text, "precision": e.when.precision.value,
+        "as_of": day.isoformat() if (day := as_of(e.when)) else None,
         "earliest": e.when.earliest.isoformat() if e.when.earliest else None,
         "latest": e.when.latest.isoformat() if e.when.latest else None,
         "document": e.document, "evidence": evidence_of([claim]), **extra,
@@ -48,7 +50,7 @@ def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
 
 class Metrics(Projection):
     name = "metrics"
-    version = 1
+    version = 2
     title = "Metrics"
     columns = ("subject_name", "metric", "value", "context", "when", "document")
     # One row per claim, derived from the claim alone.
@@ -125,7 +127,7 @@ class Talent(Projection):
 
 class Timeline(Projection):
     name = "timeline"
-    version = 1
+    version = 2
     title = "Timeline"
     columns = ("when", "type", "subject_name", "certainty", "summary")
     # One row per claim, derived from the claim alone.

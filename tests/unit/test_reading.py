@@ -1,0 +1,54 @@
+"""How answers read a claim's date (chronicle.reading): states hold as of their source's date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from chronicle.events import EVENT_TYPES
+from chronicle.fuzzydate import context_date, parse
+from chronicle.reading import STATE_TYPES, as_of, read_date, start_of
+
+PUBLISHED = parse("2026-01-21")
+UNDATED = context_date(PUBLISHED)
+
+
+def test_the_state_types_are_event_types() -> None:
+    assert STATE_TYPES <= set(EVENT_TYPES)
+    assert "model_release" not in STATE_TYPES and "funding" not in STATE_TYPES
+
+
+@pytest.mark.parametrize("kind", sorted(STATE_TYPES))
+def test_an_undated_state_holds_as_of_its_source_date(kind: str) -> None:
+    read = read_date(kind, UNDATED)
+    assert (read.earliest, read.latest, read.edtf) == (date(2026, 1, 21), date(2026, 1, 21), "2026-01-21")
+    assert (read.text, read.precision, read.anchor) == (UNDATED.text, UNDATED.precision, UNDATED.anchor)
+    assert as_of(read) == date(2026, 1, 21)
+
+
+def test_a_state_by_a_date_holds_as_of_that_date() -> None:
+    by = parse("by September 2024")
+    read = read_date("downloads", by)
+    assert (read.earliest, read.latest, read.text) == (date(2024, 9, 30), date(2024, 9, 30), "by September 2024")
+    assert as_of(read) == date(2024, 9, 30)
+
+
+@pytest.mark.parametrize("kind", ["model_release", "funding", "ipo", "talent_move", "partnership", "other"])
+def test_an_undated_occurrence_is_left_as_stored(kind: str) -> None:
+    assert read_date(kind, UNDATED) is UNDATED
+    assert as_of(UNDATED) is None
+
+
+@pytest.mark.parametrize("text", ["in January 2025", "2025", "mid-2025", "since March 2025"])
+def test_a_date_with_a_start_is_never_read_otherwise(text: str) -> None:
+    when = parse(text)
+    assert read_date("downloads", when) is when
+    assert start_of("downloads", when.earliest, when.latest) == when.earliest
+    assert as_of(when) is None
+
+
+def test_start_of_is_the_rule_on_bare_bounds() -> None:
+    assert start_of("price", None, date(2025, 3, 1)) == date(2025, 3, 1)
+    assert start_of("model_release", None, date(2025, 3, 1)) is None
+    assert start_of("price", None, None) is None
