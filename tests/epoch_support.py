@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from chronicle.events import Entity
@@ -28,6 +31,37 @@ JOINT = ('Joint-LM 13B,"Language,Vision","Tsinghua University,Example Lab","Chin
 def snapshot(folder: Path, name: str, *rows: str, header: str = HEADER) -> Path:
     path = folder / name
     path.write_text(header + "".join(rows), encoding="utf-8")
+    return path
+
+
+# -- small files made of the real snapshot's rows ------------------------------------------
+
+#: The newer header's names for the real snapshot's columns, where they were renamed.
+RENAMED = {"Country (of organization)": "Country (from Organization)"}
+
+
+def real_records(count: int) -> tuple[list[str], list[list[str]]]:
+    """The real snapshot's header and its first ``count`` records (callers skip when it is absent)."""
+    with EPOCH_CSV.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, [next(reader) for _ in range(count)]
+
+
+def real_snapshot(folder: Path, name: str, header: list[str], records: Sequence[list[str]],
+                  *, newer: bool = False) -> Path:
+    """A CSV file of ``records`` (cells in ``header``'s order); with ``newer``, in the newer
+    header's columns and order, as later snapshots are: renamed columns moved over, added ones
+    empty, dropped ones gone."""
+    columns = next(csv.reader([HEADER])) if newer else header
+    where = {column: header.index(RENAMED.get(column, column)) for column in columns
+             if RENAMED.get(column, column) in header}
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[record[where[c]] if c in where else "" for c in columns] for record in records])
+    path = folder / name
+    path.write_text(out.getvalue(), encoding="utf-8")
     return path
 
 

@@ -28,6 +28,7 @@ from chronicle.importers.epoch_csv import Record, read_table
 from chronicle.importers.matching import EntityMatcher, slugify
 
 DATASET = "epoch-notable-models"
+NAME = "Epoch AI's Notable AI Models"
 PUBLISHER = "Epoch AI"
 URL = "https://epoch.ai/data"
 ATTRIBUTION = "Epoch AI, Data on Notable AI Models (CC BY 4.0)"
