@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from chronicle.errors import ChronicleError
+from chronicle.errors import ChronicleError, RefusedError
 from chronicle.events import Document, Entity, Event, Evidence, event_id
 from chronicle.importers import epoch
-from chronicle.store import LogFilter, Store
+from chronicle.store import AppendResult, LogFilter, Store
 
 #: Compared between snapshots: what a row claims (its evidence quote carries the date cell).
 COMPARED = ("subject", "facts", "entities", "quote", "when_text")
@@ -215,12 +215,16 @@ def import_epoch(
         return report
     if report.refusal is not None:
         raise report.refusal
-    store.put_entities(snap.new_entities)
-    result = store.append(batch, document=doc)
-    if result.refused:
-        first = result.refused[0]
-        raise ChronicleError(f"the store refused {first.event_id}: {first.reason}; nothing was appended")
-    report.appended, report.present = len(result.appended), len(result.present)
+    # The new entities go in the events' own transaction: a refused batch leaves none of them behind.
+    outcome: list[AppendResult] = []
+    try:
+        for result in store.append_files([(batch, doc)], one_transaction=True,
+                                          first=lambda conn: store.put_entities_on(conn, snap.new_entities)):
+            outcome.append(result)
+    except RefusedError:
+        first = outcome[0].refused[0]
+        raise ChronicleError(f"the store refused {first.event_id}: {first.reason}; nothing was appended") from None
+    report.appended, report.present = len(outcome[0].appended), len(outcome[0].present)
     return report
 
 

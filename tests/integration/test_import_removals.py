@@ -6,6 +6,7 @@ use), so these tests skip when the shared data folder is absent.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from chronicle import queries
+from chronicle.errors import ChronicleError
+from chronicle.importers import epoch
 from chronicle.importing import RemovalRefused, import_epoch
 from chronicle.store import LogFilter, Store
 from epoch_support import EPOCH_CSV, real_records, real_snapshot
@@ -161,3 +164,18 @@ def test_an_export_of_the_full_snapshot(store: Store, tmp_path: Path) -> None:
     assert store.head() == before[0] + 874
     assert sorted(_retracted(store)) == [f"{MARCH}:{key}" for key in gone]
     assert len(_models(store)) == 50
+
+
+def test_a_snapshot_the_store_refuses_leaves_no_entity_behind(store: Store, tmp_path: Path, real: Records) -> None:
+    """The snapshot's document id is taken by another document with the same text hash but another
+    title: the store refuses the batch, and the entities the snapshot would create go with it."""
+    header, records = real
+    path = real_snapshot(tmp_path, "march.csv", header, records[:40])
+    snap = epoch.read_snapshot(path, {})
+    assert snap.new_entities
+    assert store.append([], document=replace(snap.document, title="Another title")).ok
+    before = _state(store)
+    with pytest.raises(ChronicleError, match=f"the store refused document {MARCH}: already stored with other "
+                                             "content; nothing was appended"):
+        import_epoch(store, path)
+    assert _state(store) == before
