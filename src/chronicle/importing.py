@@ -127,7 +127,7 @@ def previous_rows(store: Store, earlier: list[Document]) -> dict[str, Event]:
     events = sorted(store.read(LogFilter(documents=tuple(order))), key=lambda e: (order[e.document], e.seq or 0))
     state: dict[str, Event] = {}
     for event in events:
-        if event.type == "model_release":
+        if event.type in epoch.ROW_TYPES:
             state[_local(event)] = event
         elif event.type == "event_retracted":
             state.pop(_local(event.facts["target"]), None)

@@ -41,6 +41,8 @@ def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None 
     for c in columns:
         if c == "mark":
             out[c] = STATUS_MARK.get(row.get("status", ""), "?") + ("⚠" if row.get("conflict") else "")
+        elif c == "first_release" and row.get(c) is None:
+            out[c] = "release date unknown"  # no source dates a release: a listing or claims only
         elif c == "when" and row.get("as_of"):
             out[c] = f"as of {row['as_of']}"  # a state's undated or "by ..." claim: see chronicle.reading
         else:

@@ -50,9 +50,14 @@ def test_shared_snapshot_with_the_news(store: Store, epoch_csv: Path) -> None:
     assert (r1.facts["open_weights"], r1.facts["openness"], r1.facts["base_model"]) == (True, "open-weight", "deepseek-v3")
     assert (r1.facts["organizations"], r1.facts["countries"]) == (["deepseek"], ["CN"])
     assert r1.evidence.quote == "DeepSeek-R1, 2025-01-20"
-    # The one row without a publication date is dated by the snapshot: open before it.
+    # The one row without a publication date is no release: a listing that holds as of the snapshot.
     behemoth = _events(store, report.document)["llama-4-behemoth"]
-    assert behemoth.when.edtf == "../2025-03-16"
+    assert (behemoth.type, behemoth.when.edtf, behemoth.when.text) == ("other", "2025-03-16", "")
+    for cutoff in ("2025-03", "2025-06", "2026-12"):
+        row = _models(queries.as_of(store, cutoff, projections=["models"]))["llama-4-behemoth"]
+        assert (row.get("first_release"), row["release_order"]) == (None, None)
+        assert "first_release" not in row["cells"]
+    assert "llama-4-behemoth" not in _models(queries.as_of(store, "2025-02", projections=["models"]))
 
     again = import_epoch(store, epoch_csv)
     assert (again.appended, again.present, again.entities_created) == (0, 924, 0)

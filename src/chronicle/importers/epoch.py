@@ -2,7 +2,10 @@
 
 Pure: bytes in, domain objects out; nothing here reads or writes the store.
 Each row becomes one ``model_release`` dated by the row's publication date,
-with typed facts (organizations, countries, parameters, training compute,
+or, for a row without one, an ``other`` event that holds as of the snapshot:
+a blank date in a database is not a date, and the row says only that the
+database listed the model then, not that it was released by then (Llama 4
+Behemoth, listed before it was ever released). Each carries typed facts (organizations, countries, parameters, training compute,
 accessibility, openness and the open-weights flag, base model, the row's
 confidence and its link). Every problem in the file is collected, with the
 line its record starts on, into one ``ValidationError``.
@@ -23,7 +26,7 @@ from typing import Any
 
 from chronicle.errors import FuzzyDateError, Problem, ValidationError
 from chronicle.events import Document, Entity, Event, Evidence, event_id
-from chronicle.fuzzydate import FuzzyDate, Precision, context_date, parse
+from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, parse
 from chronicle.importers.epoch_csv import Record, read_table
 from chronicle.importers.matching import EntityMatcher, slugify
 
@@ -33,6 +36,9 @@ PUBLISHER = "Epoch AI"
 URL = "https://epoch.ai/data"
 ATTRIBUTION = "Epoch AI, Data on Notable AI Models (CC BY 4.0)"
 MAX_QUOTE_WORDS = 25
+#: The type of a row's event: a release on the row's date, or a listing of an undated row.
+RELEASE, LISTING = "model_release", "other"
+ROW_TYPES = (RELEASE, LISTING)
 Progress = Callable[[int, int], None]
 
 #: The dataset's country names -> ISO 3166 alpha-2. Names not here are kept as written.
@@ -191,6 +197,13 @@ def _entities(rows: list[_Row], matcher: EntityMatcher) -> dict[int, tuple[str, 
     return out
 
 
+def listed_when(doc: Document) -> FuzzyDate:
+    """The date of an undated row's listing: as of the snapshot's day, and not before it."""
+    day = doc.dated.latest
+    assert day is not None, "a snapshot has a day"
+    return FuzzyDate("", day.isoformat(), day, day, Precision.CONTEXT, anchor=Anchor.PUBLICATION)
+
+
 def _event(row: _Row, local: str, doc: Document, slugs: tuple[str, list[str], list[str]]) -> Event:
     model, orgs, bases = slugs
     facts = dict(row.facts)
@@ -205,9 +218,9 @@ def _event(row: _Row, local: str, doc: Document, slugs: tuple[str, list[str], li
         facts["base_models"] = distinct_bases
     return Event(
         event_id=event_id(doc.id, local),
-        type="model_release",
+        type=RELEASE if row.when is not None else LISTING,
         subject=model,
-        when=row.when if row.when is not None else context_date(doc.dated),
+        when=row.when if row.when is not None else listed_when(doc),
         certainty="reported",
         evidence=Evidence(doc.id, _quote(row)),
         facts=dict(sorted(facts.items())),
