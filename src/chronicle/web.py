@@ -25,6 +25,7 @@ from chronicle.errors import ChronicleError, NotFoundError
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 from chronicle.store import Store
+from chronicle.tables import MAX_SEQ
 
 JSON = "application/json"
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
@@ -160,7 +161,7 @@ def diff(store: Store, request: Request) -> dict[str, Any]:
 
 def events(store: Store, request: Request) -> dict[str, Any]:
     _known(request, ("after", "limit"))
-    after = _int(request, "after", 0)
+    after = _int(request, "after", 0, high=MAX_SEQ)
     limit = _int(request, "limit", 100, low=1, high=catalog.MAX_PAGE)
     assert after is not None and limit is not None
     return catalog.events_page(store, after, limit)
