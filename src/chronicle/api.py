@@ -25,6 +25,7 @@ from chronicle.events import Event
 from chronicle.fuzzydate import parse, parse_cutoff
 from chronicle.ingest import IngestReport
 from chronicle.ingest import ingest as run_ingest
+from chronicle.outputs import write_text
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store, open_store
 
@@ -159,9 +160,7 @@ class Chronicle:
             raise ChronicleError(f"export {what} takes no {', '.join(sorted(filters))}")
         if output is None:
             return "".join(chunks)
-        with Path(output).open("w", encoding="utf-8", newline="") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+        write_text(Path(output), chunks)
         return str(output)
 
     def _filter(self, types: Sequence[str], subjects: Sequence[str], documents: Sequence[str], since: str | None,
