@@ -10,6 +10,7 @@ repeated question with 304 Not Modified.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,22 +61,48 @@ def _etag(document: dict[str, Any], request: Request) -> str:
     return '"' + hashlib.sha256(dumps(key, indent=None).encode()).hexdigest()[:32] + '"'
 
 
+# An entity tag in a list: an optional weakness mark, then the opaque tag (commas may be inside it).
+_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
+
+
+def none_match(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names ``etag``: ``*``, or a list of tags compared weakly.
+
+    RFC 9110 (13.1.2) has If-None-Match use the weak comparison: ``W/"x"``
+    and ``"x"`` match, since a cache may hold either for the same answer.
+    """
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return etag.removeprefix("W/") in _ENTITY_TAG.findall(header)
+
+
 def _answer(request: Request, document: dict[str, Any]) -> Response:
     etag = _etag(document, request)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    wanted = request.headers.get("if-none-match", "")
-    if etag in [t.strip() for t in wanted.split(",")] or wanted.strip() == "*":
+    if none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(dumps(document) + "\n", media_type=JSON, headers=headers)
 
 
 # -- parameters ----------------------------------------------------------------------------------
 
+#: The parameters a request may give more than once (``style: form, explode: true`` in the OpenAPI description).
+REPEATABLE = frozenset({"projection", "known_between"})
+
+
 def _known(request: Request, allowed: Sequence[str]) -> None:
-    for name in request.query_params:
+    params = request.query_params
+    for name in params:
         if name not in allowed:
             raise BadParameter(name, f"unknown parameter {name!r}",
                                f"this route takes {', '.join(allowed) if allowed else 'no parameters'}")
+        # Starlette keeps the last of a repeated parameter: one that does not
+        # repeat is refused, rather than answered for a value chosen silently.
+        given = params.getlist(name)
+        if len(given) > 1 and name not in REPEATABLE:
+            raise BadParameter(name, f"{name} is given {len(given)} times", f"give {name} once")
 
 
 def _int(request: Request, name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from chronicle import schemas
 from chronicle.cli import main
 from chronicle.openapi import ROUTES as DESCRIBED
+from chronicle.web import REPEATABLE
 from chronicle.web import ROUTES as SERVED
 
 REPO = Path(__file__).resolve().parents[2]
@@ -132,6 +133,9 @@ BAD = [
     ("/events?limit=0", "limit"),
     ("/events?limit=100000", "limit"),
     ("/conflicts?as_of=", "as_of"),
+    ("/events?after=1&after=2", "after"),
+    ("/as-of/2025?known_at=2025&known_at=2026", "known_at"),
+    ("/diff?a=2025&a=2025-06&b=2026", "a"),
 ]
 
 
@@ -142,6 +146,16 @@ def test_bad_parameters_answer_400_naming_the_parameter(server: Server, path: st
     assert headers["content-type"] == "application/json"
     _valid(body, "error")
     assert body["error"]["parameter"] == parameter
+
+
+def test_a_repeated_parameter_is_refused_unless_it_repeats(server: Server) -> None:
+    status, _, body = server.get("/events?after=1&limit=5&after=2")
+    assert (status, body) == (400, {"schema": "chronicle.error/1", "error": {
+        "parameter": "after", "message": "after is given 2 times", "hint": "give after once"}})
+    _, doc = server.get("/openapi.json")[1:]
+    described = {p["name"] for item in doc["paths"].values() for p in item["get"]["parameters"]
+                 if p["schema"].get("type") == "array"}
+    assert described == REPEATABLE
 
 
 @pytest.mark.parametrize("path", ["/nowhere", "/projections/nope", "/events/no:such-event"])
@@ -160,6 +174,25 @@ def test_etag_is_derived_from_the_basis_and_honours_if_none_match(server: Server
     status, headers, body = server.get("/as-of/2025-06", {"If-None-Match": first["etag"]})
     assert (status, body) == (304, None)
     assert headers["etag"] == first["etag"]
+
+
+@pytest.mark.parametrize(("wanted", "status"), [
+    ('W/"{tag}"', 304),
+    ('"{tag}"', 304),
+    ('"other", W/"{tag}"', 304),
+    ('W/"a,b" ,"{tag}"', 304),
+    ("*", 304),
+    ('"other"', 200),
+    ('W/"other"', 200),
+    ("{tag}", 200),
+])
+def test_if_none_match_compares_weakly_over_a_list(server: Server, wanted: str, status: int) -> None:
+    _, first, _ = server.get("/as-of/2025-06")
+    tag = first["etag"].strip('"')
+    got, headers, body = server.get("/as-of/2025-06", {"If-None-Match": wanted.format(tag=tag)})
+    assert got == status
+    assert headers["etag"] == first["etag"]
+    assert (body is None) == (status == 304)
 
 
 def test_events_pages_follow_the_log_without_skipping(server: Server) -> None:
