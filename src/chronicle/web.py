@@ -9,8 +9,10 @@ repeated question with 304 Not Modified.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
+import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +24,7 @@ from starlette.routing import Route
 
 from chronicle import __version__, catalog, database, queries
 from chronicle import export as exporting
-from chronicle.errors import ChronicleError, NotFoundError
+from chronicle.errors import ChronicleError, ConfigError, NotFoundError
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 from chronicle.store import Store
@@ -265,6 +267,34 @@ def _http_error(request: Request, exc: Exception) -> Response:
     message = "no such route" if exc.status_code == 404 else str(exc.detail)
     return _error(None, message, "see /openapi.json for the routes" if exc.status_code == 404 else None,
                   exc.status_code)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` for the server, or an error naming the port.
+
+    Bound before the server starts, so that a port in use is said in one
+    line before anything announces that it is serving, and so that nothing
+    can take the port between the check and the serving.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}: {exc.strerror}",
+                          "give --host an address of this machine, such as 127.0.0.1") from exc
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen()
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is in use",
+                              "stop what listens there, or choose another port with --port") from exc
+        raise ConfigError(f"cannot listen on {host} port {port}: {exc.strerror}",
+                          "choose another port with --port, or another --host") from exc
+    return sock
 
 
 def create_app(store: Store) -> Starlette:

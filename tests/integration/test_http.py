@@ -236,6 +236,36 @@ def test_a_missing_store_is_an_error_at_start_up(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
+def test_a_port_in_use_is_one_error_before_anything_is_announced(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    _ingest(db, REPO / "events" / "entities.yaml")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["--db", db, "serve", "--port", str(port)])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: port {port} on 127.0.0.1 is in use\n"
+           "Hint: stop what listens there, or choose another port with --port\n")
+
+
+def test_port_0_serves_on_a_port_the_system_chose(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    _ingest(db, REPO / "events" / "entities.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "chronicle", "--db", db, "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        announced = proc.stderr.readline()
+        port = int(announced.rsplit(":", 1)[1].split()[0])
+        assert announced == f"chronicle: serving sqlite:///{db} on http://127.0.0.1:{port} (Ctrl-C stops)\n"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=30) as response:
+            assert json.loads(response.read())["ok"] is True
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
 @pytest.mark.postgres
 def test_serves_a_postgresql_store(store_url: str) -> None:
     if not store_url.startswith("postgresql"):
