@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from chronicle import catalog, corrections, queries
+from chronicle.corrections import Correction
 from chronicle import export as exporting
 from chronicle.errors import ChronicleError
 from chronicle.events import Event
@@ -64,12 +65,12 @@ class Chronicle:
         return run_ingest(self.store, paths, documents_dirs=[Path(d) for d in documents], dry_run=dry_run,
                           allow_drafts=allow_drafts)
 
-    def rank(self, event_id: str, value: str, reason: str) -> Event:
-        """Rank a claim preferred, normal or deprecated (``chronicle rank``)."""
+    def rank(self, event_id: str, value: str, reason: str) -> Correction:
+        """Rank a claim preferred, normal or deprecated (``chronicle rank``); the rank it has already appends nothing."""
         return corrections.rank(self.store, event_id, value, reason)
 
-    def retract(self, event_id: str, reason: str) -> Event:
-        """Retract an event, with the reason on record (``chronicle retract``)."""
+    def retract(self, event_id: str, reason: str) -> Correction:
+        """Retract an event, with the reason on record (``chronicle retract``); a second time appends nothing."""
         return corrections.retract(self.store, event_id, reason)
 
     # -- reading the log ---------------------------------------------------------------------------
