@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import click
+
 TEXT = "Hello. DeepSeek released R1 in January 2025, it said. Qwen passed 700 million downloads.\n"
 ENTITIES = """\
 entities:
@@ -63,6 +65,26 @@ def copy_corpus(folder: Path) -> Path:
     sha = hashlib.sha256(TEXT.encode()).hexdigest()
     (folder / "test-doc.yaml").write_text(EVENTS.format(sha=sha), encoding="utf-8")
     return folder
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under ``group``, as the words that name it (``()``: the group itself)."""
+    found = [prefix]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found.extend(command_paths(command, prefix + (name,)))
+        else:
+            found.append(prefix + (name,))
+    return found
+
+
+def command_at(group: click.Group, path: tuple[str, ...]) -> click.Command:
+    """The command the words ``path`` name under ``group``."""
+    command: click.Command = group
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
 
 
 GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"

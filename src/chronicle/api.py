@@ -19,12 +19,14 @@ from types import TracebackType
 from typing import Any
 
 from chronicle import catalog, corrections, queries
+from chronicle.corrections import Correction
 from chronicle import export as exporting
 from chronicle.errors import ChronicleError
 from chronicle.events import Event
 from chronicle.fuzzydate import parse, parse_cutoff
 from chronicle.ingest import IngestReport
 from chronicle.ingest import ingest as run_ingest
+from chronicle.outputs import write_text
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store, open_store
 
@@ -63,12 +65,12 @@ class Chronicle:
         return run_ingest(self.store, paths, documents_dirs=[Path(d) for d in documents], dry_run=dry_run,
                           allow_drafts=allow_drafts)
 
-    def rank(self, event_id: str, value: str, reason: str) -> Event:
-        """Rank a claim preferred, normal or deprecated (``chronicle rank``)."""
+    def rank(self, event_id: str, value: str, reason: str) -> Correction:
+        """Rank a claim preferred, normal or deprecated (``chronicle rank``); the rank it has already appends nothing."""
         return corrections.rank(self.store, event_id, value, reason)
 
-    def retract(self, event_id: str, reason: str) -> Event:
-        """Retract an event, with the reason on record (``chronicle retract``)."""
+    def retract(self, event_id: str, reason: str) -> Correction:
+        """Retract an event, with the reason on record (``chronicle retract``); a second time appends nothing."""
         return corrections.retract(self.store, event_id, reason)
 
     # -- reading the log ---------------------------------------------------------------------------
@@ -159,9 +161,7 @@ class Chronicle:
             raise ChronicleError(f"export {what} takes no {', '.join(sorted(filters))}")
         if output is None:
             return "".join(chunks)
-        with Path(output).open("w", encoding="utf-8", newline="") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+        write_text(Path(output), chunks)
         return str(output)
 
     def _filter(self, types: Sequence[str], subjects: Sequence[str], documents: Sequence[str], since: str | None,

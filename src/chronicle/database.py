@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import operator
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
 import sqlalchemy as sa
 
-from chronicle.errors import ConfigError
+from chronicle.errors import ConfigError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -67,6 +68,57 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def driver_message(exc: sa.exc.DBAPIError) -> str:
+    """The first line of what the database driver said (PostgreSQL's messages run on to detail lines)."""
+    said = str(exc.orig).strip()
+    return said.splitlines()[0] if said else type(exc.orig).__name__
+
+
+def unusable_file(error: BaseException, url: sa.engine.URL | str) -> StoreError | None:
+    """The error to report when SQLite says the store's file is not a database, or a damaged one.
+
+    SQLite names these by result code (Python 3.11+ hands it over): NOTADB
+    for a file that is not SQLite at all (a text file, random bytes),
+    CORRUPT and its extended codes for a damaged one (a truncated copy).
+    """
+    name = getattr(error, "sqlite_errorname", "")
+    if not name:
+        return None
+    url = url if isinstance(url, str) else url.render_as_string(hide_password=True)
+    where = sqlite_path(url) or url
+    if name == "SQLITE_NOTADB":
+        return StoreError(f"{where} is not a chronicle store: SQLite says the file is not a database",
+                          "point --db at a chronicle store, or at a new file name to start one")
+    if name.startswith("SQLITE_CORRUPT"):
+        return StoreError(f"the store {where} is damaged: {str(error).strip() or name}",
+                          "restore the file from a backup, or point --db at another store")
+    return None
+
+
+def _refuse_unusable_file(context: sa.engine.ExceptionContext) -> None:
+    # Every error of the engine passes here, wherever the statement was run
+    # (opening, a read, verify, a read model), connecting included: a file
+    # that is not a database is said so once, for every command.
+    found = unusable_file(context.original_exception, context.engine.url if context.engine is not None else "")
+    if found is not None:
+        raise found
+
+
+@contextmanager
+def opening(url: str | sa.engine.URL) -> Iterator[None]:
+    """Turn a database error while a store is being opened into a one-line StoreError naming it."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        parsed = sa.engine.make_url(url)
+        path = sqlite_path(parsed.render_as_string(hide_password=False))
+        if path is not None:
+            raise StoreError(f"cannot open store {path}: {driver_message(exc)}",
+                             "point --db (or $CHRONICLE_DB) at a store file you may read and write") from exc
+        raise StoreError(f"cannot open store {parsed.render_as_string(hide_password=True)}: {driver_message(exc)}",
+                         "check the URL in --db (or $CHRONICLE_DB) and that the database server is up") from exc
+
+
 def _sqlite_on_begin(conn: sa.Connection) -> None:
     # pysqlite's own transaction handling is switched off (isolation_level
     # None), so chronicle says BEGIN itself: IMMEDIATE for writers, which
@@ -93,6 +145,7 @@ def create_engine(url: str) -> sa.Engine:
         )
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
+        sa.event.listen(engine, "handle_error", _refuse_unusable_file)
         return engine
     if backend == "postgresql":
         return sa.create_engine(url, pool_pre_ping=True)

@@ -36,15 +36,30 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
     pass
 
 
+def _duplicate(key: str, first: int, key_node: yaml.Node) -> yaml.constructor.ConstructorError:
+    """The error for a key a mapping already holds: YAML would keep the last value without a word."""
+    return yaml.constructor.ConstructorError(
+        None, None, f"duplicate key {key!r} (first on line {first}); keep one", key_node.start_mark)
+
+
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Located:
+    # Keys a merge (<<: *base) brings may be given again: that is what a merge is for.
+    # flatten_mapping puts them first, before the mapping's own pairs.
+    own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    merged = len(node.value) - own
     mapping = Located()
     mapping.line = node.start_mark.line + 1
     mapping.lines = {}
-    for key_node, value_node in node.value:
+    given: set[str] = set()
+    for at, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
+        if at >= merged:
+            if key in given:
+                raise _duplicate(key, mapping.lines[key], key_node)
+            given.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -149,6 +164,8 @@ def _build(loader: Any, node: Any, seen: set[int]) -> Any:
             key = _build(loader, key_node, seen)
             if not isinstance(key, str):
                 key = str(key)
+            if key in lines:
+                raise _duplicate(key, lines[key], key_node)
             mapping[key] = _build(loader, value_node, seen)
             lines[key] = key_node.start_mark.line + 1
         return mapping
@@ -274,7 +291,10 @@ def _flow(rest: str) -> Any:
         return [d if d is not None else s if s is not None else _plain_value(p) for d, s, p, _ in items]
     mapping = _FlowMapping()
     for k, d, s, p, empty, _ in items:
-        mapping[_key(k)] = d if d is not None else s if s is not None else [] if empty is not None else _plain_value(p)
+        key = _key(k)
+        if key in mapping:
+            raise _Fallback()  # a duplicate key: libyaml's path names it
+        mapping[key] = d if d is not None else s if s is not None else [] if empty is not None else _plain_value(p)
     return mapping
 
 
@@ -377,6 +397,8 @@ def _mapping(lines: list[list[Any]], at: int) -> tuple[Located, int]:
             raise _Fallback()  # a sequence at the key's own indentation
         else:
             value = None
+        if key in keys:
+            raise _Fallback()  # a duplicate key: libyaml's path names it
         mapping[key] = value
         keys[key] = number
 

@@ -144,8 +144,8 @@ def _database_errors(url: str) -> Iterator[None]:
     try:
         yield
     except sa.exc.DBAPIError as exc:
-        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-        raise StoreError(f"the store at {url} failed: {first}", "try again; if it persists, run `chronicle verify`") from exc
+        raise StoreError(f"the store at {url} failed: {database.driver_message(exc)}",
+                         "try again; if it persists, run `chronicle verify`") from exc
 
 
 _pause_lock = threading.Lock()
@@ -1228,17 +1228,21 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     if not create and path is not None and not path.exists():
         raise StoreError(f"no store at {path}", "ingest events first (`chronicle ingest events/`) or pass --db")
     engine = database.create_engine(url)
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
-        try:
-            database.ensure_current(engine)
-            break
-        except sa.exc.OperationalError as exc:
-            # Processes opening a new SQLite store at once: the first to switch it to WAL
-            # or migrate it can make another's open say "locked" without its busy
-            # handler waiting; the migration is one transaction, so try again.
-            if engine.dialect.name == "sqlite" and _is_locked(exc) and attempt < WRITE_ATTEMPTS:
-                _back_off(attempt)
-                continue
-            engine.dispose()
-            raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from exc
+    try:
+        with database.opening(url):
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    database.ensure_current(engine)
+                    break
+                except sa.exc.OperationalError as exc:
+                    # Processes opening a new SQLite store at once: the first to switch it to WAL
+                    # or migrate it can make another's open say "locked" without its busy
+                    # handler waiting; the migration is one transaction, so try again.
+                    if engine.dialect.name == "sqlite" and _is_locked(exc) and attempt < WRITE_ATTEMPTS:
+                        _back_off(attempt)
+                        continue
+                    raise
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 SEQ_TYPE = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+#: The largest sequence number either backend can hold (a signed 64-bit integer):
+#: a bound for every option that takes one, so that a larger one is refused, not overflowed.
+MAX_SEQ = 2**63 - 1
 
 metadata = sa.MetaData(
     naming_convention={

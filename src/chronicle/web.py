@@ -9,7 +9,10 @@ repeated question with 304 Not Modified.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import re
+import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,10 +24,11 @@ from starlette.routing import Route
 
 from chronicle import __version__, catalog, database, queries
 from chronicle import export as exporting
-from chronicle.errors import ChronicleError, NotFoundError
+from chronicle.errors import ChronicleError, ConfigError, NotFoundError
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 from chronicle.store import Store
+from chronicle.tables import MAX_SEQ
 
 JSON = "application/json"
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
@@ -59,22 +63,48 @@ def _etag(document: dict[str, Any], request: Request) -> str:
     return '"' + hashlib.sha256(dumps(key, indent=None).encode()).hexdigest()[:32] + '"'
 
 
+# An entity tag in a list: an optional weakness mark, then the opaque tag (commas may be inside it).
+_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
+
+
+def none_match(header: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names ``etag``: ``*``, or a list of tags compared weakly.
+
+    RFC 9110 (13.1.2) has If-None-Match use the weak comparison: ``W/"x"``
+    and ``"x"`` match, since a cache may hold either for the same answer.
+    """
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return etag.removeprefix("W/") in _ENTITY_TAG.findall(header)
+
+
 def _answer(request: Request, document: dict[str, Any]) -> Response:
     etag = _etag(document, request)
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    wanted = request.headers.get("if-none-match", "")
-    if etag in [t.strip() for t in wanted.split(",")] or wanted.strip() == "*":
+    if none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(dumps(document) + "\n", media_type=JSON, headers=headers)
 
 
 # -- parameters ----------------------------------------------------------------------------------
 
+#: The parameters a request may give more than once (``style: form, explode: true`` in the OpenAPI description).
+REPEATABLE = frozenset({"projection", "known_between"})
+
+
 def _known(request: Request, allowed: Sequence[str]) -> None:
-    for name in request.query_params:
+    params = request.query_params
+    for name in params:
         if name not in allowed:
             raise BadParameter(name, f"unknown parameter {name!r}",
                                f"this route takes {', '.join(allowed) if allowed else 'no parameters'}")
+        # Starlette keeps the last of a repeated parameter: one that does not
+        # repeat is refused, rather than answered for a value chosen silently.
+        given = params.getlist(name)
+        if len(given) > 1 and name not in REPEATABLE:
+            raise BadParameter(name, f"{name} is given {len(given)} times", f"give {name} once")
 
 
 def _int(request: Request, name: str, default: int | None, low: int = 0, high: int | None = None) -> int | None:
@@ -160,7 +190,7 @@ def diff(store: Store, request: Request) -> dict[str, Any]:
 
 def events(store: Store, request: Request) -> dict[str, Any]:
     _known(request, ("after", "limit"))
-    after = _int(request, "after", 0)
+    after = _int(request, "after", 0, high=MAX_SEQ)
     limit = _int(request, "limit", 100, low=1, high=catalog.MAX_PAGE)
     assert after is not None and limit is not None
     return catalog.events_page(store, after, limit)
@@ -237,6 +267,34 @@ def _http_error(request: Request, exc: Exception) -> Response:
     message = "no such route" if exc.status_code == 404 else str(exc.detail)
     return _error(None, message, "see /openapi.json for the routes" if exc.status_code == 404 else None,
                   exc.status_code)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` for the server, or an error naming the port.
+
+    Bound before the server starts, so that a port in use is said in one
+    line before anything announces that it is serving, and so that nothing
+    can take the port between the check and the serving.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}: {exc.strerror}",
+                          "give --host an address of this machine, such as 127.0.0.1") from exc
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen()
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is in use",
+                              "stop what listens there, or choose another port with --port") from exc
+        raise ConfigError(f"cannot listen on {host} port {port}: {exc.strerror}",
+                          "choose another port with --port, or another --host") from exc
+    return sock
 
 
 def create_app(store: Store) -> Starlette:

@@ -7,41 +7,24 @@ import pytest
 from click.testing import CliRunner
 
 from chronicle.cli import main
+from tests_support import command_at, command_paths
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    found = [prefix]
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            found.extend(_commands(command, prefix + (name,)))
-        else:
-            found.append(prefix + (name,))
-    return found
-
-
-@pytest.mark.parametrize("path", _commands(main), ids=lambda p: " ".join(p) or "chronicle")
+@pytest.mark.parametrize("path", command_paths(main), ids=lambda p: " ".join(p) or "chronicle")
 def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output, f"`chronicle {' '.join(path)} --help` shows no example"
 
 
-def _command(path: tuple[str, ...]) -> click.Command:
-    command: click.Command = main
-    for name in path:
-        assert isinstance(command, click.Group)
-        command = command.commands[name]
-    return command
-
-
 def _takes_as_of(path: tuple[str, ...]) -> bool:
-    return any("--as-of" in getattr(p, "opts", ()) for p in _command(path).params)
+    return any("--as-of" in getattr(p, "opts", ()) for p in command_at(main, path).params)
 
 
-@pytest.mark.parametrize("path", [p for p in _commands(main) if p and _takes_as_of(p)], ids=" ".join)
+@pytest.mark.parametrize("path", [p for p in command_paths(main) if p and _takes_as_of(p)], ids=" ".join)
 def test_a_date_given_as_an_argument_points_to_as_of(path: tuple[str, ...]) -> None:
     # Arguments the command does take come first (a choice: its first one).
-    given = [p.type.choices[0] for p in _command(path).params
+    given = [p.type.choices[0] for p in command_at(main, path).params
              if isinstance(p, click.Argument) and isinstance(p.type, click.Choice)]
     result = CliRunner().invoke(main, [*path, *given, "2025-06"], prog_name="chronicle")
     assert result.exit_code == 2

@@ -90,6 +90,20 @@ def test_malformed_yaml_is_a_clean_error(run: Run, corpus: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_key_given_twice_is_refused_naming_file_line_and_key(run: Run, corpus: Path) -> None:
+    # YAML itself would keep the last value without a word: a file where the analyst wrote two
+    # subjects (or two countries) for one claim is not read as either.
+    _break(corpus, "    subject: deepseek-r1\n", "    subject: deepseek-r1\n    subject: qwen\n")
+    entities = corpus / "entities.yaml"
+    entities.write_text(entities.read_text().replace("    country: CN\n", "    country: CN\n    country: US\n", 1))
+    result = run("ingest", str(corpus))
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: 2 problems in {entities}, {corpus / 'test-doc.yaml'}; nothing was appended\n"
+        f"{entities}:6: yaml: duplicate key 'country' (first on line 5); keep one\n"
+        f"{corpus / 'test-doc.yaml'}:14: yaml: duplicate key 'subject' (first on line 13); keep one\n"))
+    assert run("log", "--format", "ndjson").output == ""
+
+
 def test_missing_path(run: Run, tmp_path: Path) -> None:
     result = run("ingest", str(tmp_path / "nowhere"))
     assert result.exit_code == 1

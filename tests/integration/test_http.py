@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from chronicle import schemas
 from chronicle.cli import main
 from chronicle.openapi import ROUTES as DESCRIBED
+from chronicle.web import REPEATABLE
 from chronicle.web import ROUTES as SERVED
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,6 +91,7 @@ OK = [
     ("/diff?a=2025-01&b=2025-12&projection=models", "diff"),
     ("/diff?a=2025-12&known_between=2025-06,2026-01", "diff"),
     ("/events?after=0&limit=5", "events-page"),
+    ("/events?after=9223372036854775807", "events-page"),
     ("/events/aisupremacy-china-ai-milestones-2025:r1-release", "event"),
     ("/projections", "projections"),
     ("/projections/talent?as_of=2025-12", "export-projection"),
@@ -127,9 +129,13 @@ BAD = [
     ("/diff?a=2025&b=2025-13", "b"),
     ("/diff?known_between=2025", "known_between"),
     ("/events?after=-1", "after"),
+    ("/events?after=9223372036854775808", "after"),
     ("/events?limit=0", "limit"),
     ("/events?limit=100000", "limit"),
     ("/conflicts?as_of=", "as_of"),
+    ("/events?after=1&after=2", "after"),
+    ("/as-of/2025?known_at=2025&known_at=2026", "known_at"),
+    ("/diff?a=2025&a=2025-06&b=2026", "a"),
 ]
 
 
@@ -140,6 +146,16 @@ def test_bad_parameters_answer_400_naming_the_parameter(server: Server, path: st
     assert headers["content-type"] == "application/json"
     _valid(body, "error")
     assert body["error"]["parameter"] == parameter
+
+
+def test_a_repeated_parameter_is_refused_unless_it_repeats(server: Server) -> None:
+    status, _, body = server.get("/events?after=1&limit=5&after=2")
+    assert (status, body) == (400, {"schema": "chronicle.error/1", "error": {
+        "parameter": "after", "message": "after is given 2 times", "hint": "give after once"}})
+    _, doc = server.get("/openapi.json")[1:]
+    described = {p["name"] for item in doc["paths"].values() for p in item["get"]["parameters"]
+                 if p["schema"].get("type") == "array"}
+    assert described == REPEATABLE
 
 
 @pytest.mark.parametrize("path", ["/nowhere", "/projections/nope", "/events/no:such-event"])
@@ -158,6 +174,25 @@ def test_etag_is_derived_from_the_basis_and_honours_if_none_match(server: Server
     status, headers, body = server.get("/as-of/2025-06", {"If-None-Match": first["etag"]})
     assert (status, body) == (304, None)
     assert headers["etag"] == first["etag"]
+
+
+@pytest.mark.parametrize(("wanted", "status"), [
+    ('W/"{tag}"', 304),
+    ('"{tag}"', 304),
+    ('"other", W/"{tag}"', 304),
+    ('W/"a,b" ,"{tag}"', 304),
+    ("*", 304),
+    ('"other"', 200),
+    ('W/"other"', 200),
+    ("{tag}", 200),
+])
+def test_if_none_match_compares_weakly_over_a_list(server: Server, wanted: str, status: int) -> None:
+    _, first, _ = server.get("/as-of/2025-06")
+    tag = first["etag"].strip('"')
+    got, headers, body = server.get("/as-of/2025-06", {"If-None-Match": wanted.format(tag=tag)})
+    assert got == status
+    assert headers["etag"] == first["etag"]
+    assert (body is None) == (status == 304)
 
 
 def test_events_pages_follow_the_log_without_skipping(server: Server) -> None:
@@ -199,6 +234,36 @@ def test_a_missing_store_is_an_error_at_start_up(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no store at" in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_port_in_use_is_one_error_before_anything_is_announced(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    _ingest(db, REPO / "events" / "entities.yaml")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["--db", db, "serve", "--port", str(port)])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: port {port} on 127.0.0.1 is in use\n"
+           "Hint: stop what listens there, or choose another port with --port\n")
+
+
+def test_port_0_serves_on_a_port_the_system_chose(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    _ingest(db, REPO / "events" / "entities.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "chronicle", "--db", db, "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        announced = proc.stderr.readline()
+        port = int(announced.rsplit(":", 1)[1].split()[0])
+        assert announced == f"chronicle: serving sqlite:///{db} on http://127.0.0.1:{port} (Ctrl-C stops)\n"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=30) as response:
+            assert json.loads(response.read())["ok"] is True
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
 
 
 @pytest.mark.postgres

@@ -10,6 +10,7 @@ import pytest
 from builders import doc, event
 
 from chronicle import corrections, queries
+from chronicle.errors import NotFoundError
 from chronicle.events import Entity
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.projections import REGISTRY, Basis
@@ -199,8 +200,9 @@ def test_conflicts_and_their_settlement(store: Store) -> None:
 
 def test_retract_removes_an_event_with_its_reason(store: Store) -> None:
     _seed(store)
-    retraction = corrections.retract(store, "doc-a:v3", "misread: the article says mid-2024",
-                                     today=date(2026, 2, 1))
+    done = corrections.retract(store, "doc-a:v3", "misread: the article says mid-2024", today=date(2026, 2, 1))
+    retraction = done.event
+    assert done.appended and retraction is not None
     assert retraction.type == "event_retracted"
     answer = queries.as_of(store, "2025-12")
     assert "deepseek-v3" not in _rows(answer, "models")
@@ -208,7 +210,37 @@ def test_retract_removes_an_event_with_its_reason(store: Store) -> None:
     # The log still holds both events: nothing was edited.
     assert store.get("doc-a:v3").facts == OPEN
     again = corrections.retract(store, "doc-a:v3", "misread: the article says mid-2024", today=date(2026, 2, 1))
-    assert again.seq == retraction.seq
+    assert again.event is not None and again.event.seq == retraction.seq
+
+
+def test_a_second_retraction_appends_nothing(store: Store) -> None:
+    _seed(store)
+    first = corrections.retract(store, "doc-a:v3", "misread the date", today=date(2026, 2, 1))
+    head = store.head()
+    # Another day, another reason: still the same decision, so nothing new on record.
+    for day, reason in [(date(2026, 2, 1), "misread the date"), (date(2026, 3, 1), "a second look"),
+                        (date(2026, 3, 2), "and a third")]:
+        again = corrections.retract(store, "doc-a:v3", reason, today=day)
+        assert (again.appended, again.event) == (False, first.event)
+    assert store.head() == head
+    assert queries.as_of(store, "2025-12")["retracted"] == [{"event": "doc-a:v3", "reason": "misread the date"}]
+
+
+def test_the_rank_a_claim_has_appends_nothing(store: Store) -> None:
+    _seed(store)
+    head = store.head()
+    never = corrections.rank(store, "doc-a:r1", "normal", "nothing to settle yet")
+    assert (never.appended, never.event, store.head()) == (False, None, head)
+    first = corrections.rank(store, "doc-a:r1", "preferred", "the benchmark table names o1", today=date(2026, 2, 1))
+    assert first.appended and store.head() == head + 1
+    again = corrections.rank(store, "doc-a:r1", "preferred", "said again", today=date(2026, 3, 1))
+    assert (again.appended, again.event, store.head()) == (False, first.event, head + 1)
+    # A different rank is a new decision, and going back is one too.
+    assert corrections.rank(store, "doc-a:r1", "deprecated", "o1 was misread", today=date(2026, 3, 1)).appended
+    assert corrections.rank(store, "doc-a:r1", "preferred", "o1 after all", today=date(2026, 3, 2)).appended
+    assert store.head() == head + 3
+    with pytest.raises(NotFoundError, match="no event 'doc-a:nope'"):
+        corrections.rank(store, "doc-a:nope", "normal", "x")
 
 
 def test_corrections_need_a_known_event_and_a_reason(store: Store) -> None:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chronicle import eventfiles
+from chronicle.errors import Problem
 from chronicle.eventfiles import Located, _Fallback, _read_plain
 
 SCALE = 10 if os.environ.get("CHRONICLE_SLOW") == "1" else 1
@@ -196,3 +197,34 @@ def test_the_benchmark_corpus_reads_the_same(repo: Path) -> None:
     if not paths:
         pytest.skip("no corpus")
     assert sum(_check(p.read_text(encoding="utf-8")) for p in paths) >= len(paths) // 2
+
+
+DUPLICATES = [
+    ("a: 1\nb: 2\na: 3\n", 3, "a", 1),
+    ("events:\n  - id: x\n    when: 2025\n    when: 2026\n", 4, "when", 3),
+    ("facts: {value: 1, unit: count, value: 2}\n", 1, "value", 1),
+    ("a:\n  b: 1\n  c:\n    d: 1\n  b: 2\n", 5, "b", 2),
+    ("a: &x 1\nb: *x\nb: 2\n", 3, "b", 2),
+    ("a: !!str 1\na: 2\n", 2, "a", 1),
+    ("1: a\n'1': b\n", 2, "1", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "key", "first"), DUPLICATES)
+def test_a_key_given_twice_is_refused_by_every_reader(tmp_path: Path, text: str, line: int, key: str,
+                                                      first: int) -> None:
+    with pytest.raises(_Fallback):
+        _read_plain(text)
+    with pytest.raises(yaml.constructor.ConstructorError):
+        _libyaml(text)
+    path = tmp_path / "events.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert eventfiles.load_yaml(path) == (None, [
+        Problem(str(path), line, "yaml", f"duplicate key {key!r} (first on line {first}); keep one")])
+
+
+def test_a_merge_may_give_its_keys_again(tmp_path: Path) -> None:
+    path = tmp_path / "events.yaml"
+    path.write_text("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  x: 3\n", encoding="utf-8")
+    data, problems = eventfiles.load_yaml(path)
+    assert (data["m"], problems) == ({"x": 3, "y": 2}, [])

@@ -64,8 +64,9 @@ def upgrade(ctx: click.Context, revision: str) -> None:
         chronicle db upgrade
     """
     engine = _engine(ctx)
-    database.upgrade(engine, revision)
-    click.echo(f"at revision {database.current_revision(engine)}")
+    with database.opening(engine.url):
+        database.upgrade(engine, revision)
+        click.echo(f"at revision {database.current_revision(engine)}")
 
 
 @db.command()
@@ -78,7 +79,9 @@ def current(ctx: click.Context) -> None:
         chronicle db current
     """
     engine = _engine(ctx)
-    now, head = database.current_revision(engine), database.head_revision()
+    with database.opening(engine.url):
+        now = database.current_revision(engine)
+    head = database.head_revision()
     click.echo(f"{now or '(empty)'}{' (head)' if now == head else f' (head is {head})'}")
 
 

@@ -11,6 +11,7 @@ from chronicle.errors import ChronicleError
 from chronicle.fuzzydate import parse, parse_cutoff
 from chronicle.render import FORMATS
 from chronicle.store import LogFilter, Store, open_store
+from chronicle.tables import MAX_SEQ
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,8 +31,8 @@ def log_filter_options(f: F) -> F:
         click.option("--doc", "documents", multiple=True, help="Only events from this document id. Repeatable."),
         click.option("--since", help="Only events that may have happened on or after this date (event time)."),
         click.option("--until", help="Only events that may have happened by the end of this date (event time)."),
-        click.option("--after", type=click.IntRange(min=0), help="Only events after this sequence number."),
-        click.option("--limit", type=click.IntRange(min=1), help="At most this many events."),
+        click.option("--after", type=click.IntRange(0, MAX_SEQ), help="Only events after this sequence number."),
+        click.option("--limit", type=click.IntRange(1, MAX_SEQ), help="At most this many events."),
     ]
     for option in reversed(options):
         f = option(f)

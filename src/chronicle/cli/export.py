@@ -11,6 +11,7 @@ from chronicle import export as exporting
 from chronicle import queries
 from chronicle.cli import main
 from chronicle.cli.common import log_filter, log_filter_options, store_from
+from chronicle.outputs import write_text
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 from chronicle.store import LogFilter
@@ -24,9 +25,7 @@ def _write(chunks: Iterable[str], output: Path | None) -> None:
         for chunk in chunks:
             click.echo(chunk, nl=False)
         return
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
+    write_text(output, chunks)
 
 
 @main.group()

@@ -7,6 +7,7 @@ import click
 from chronicle import corrections, queries, report
 from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
+from chronicle.events import Event
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 
@@ -134,14 +135,22 @@ def conflicts(ctx: click.Context, when: str, known_at: str | None, at_seq: int |
 def rank(ctx: click.Context, event_id: str, value: str | None, reason: str) -> None:
     """Rank a claim (appends claim_ranked); a preferred claim settles its conflict.
 
+    The rank a claim already has is not appended again (exit 0, saying so).
+
     \b
     Example:
         chronicle rank doc:r1-matches-o1 --preferred --reason "the benchmark table says o1"
     """
     if value is None:
         raise click.UsageError("say --preferred, --deprecated or --normal")
-    event = corrections.rank(store_from(ctx, create=False), event_id, value, reason)
-    click.echo(f"appended {event.event_id} (seq {event.seq}): {event_id} ranked {value}")
+    done = corrections.rank(store_from(ctx, create=False), event_id, value, reason)
+    if done.appended:
+        assert done.event is not None
+        click.echo(f"appended {done.event.event_id} (seq {done.event.seq}): {event_id} ranked {value}")
+    elif done.event is None:
+        click.echo(f"{event_id} is already ranked normal (it was never ranked); nothing appended")
+    else:
+        click.echo(f"{event_id} is already ranked {value} by {_earlier(done.event)}; nothing appended")
 
 
 @main.command()
@@ -151,9 +160,21 @@ def rank(ctx: click.Context, event_id: str, value: str | None, reason: str) -> N
 def retract(ctx: click.Context, event_id: str, reason: str) -> None:
     """Retract an event (appends event_retracted); it leaves every answer, with the reason on record.
 
+    An event already retracted stays so: nothing is appended (exit 0, saying so).
+
     \b
     Example:
         chronicle retract doc:wrong-date --reason "misread the article's date"
     """
-    event = corrections.retract(store_from(ctx, create=False), event_id, reason)
-    click.echo(f"appended {event.event_id} (seq {event.seq}): {event_id} retracted")
+    done = corrections.retract(store_from(ctx, create=False), event_id, reason)
+    assert done.event is not None
+    if done.appended:
+        click.echo(f"appended {done.event.event_id} (seq {done.event.seq}): {event_id} retracted")
+    else:
+        how = "superseded" if done.event.type == "event_superseded" else "retracted"
+        click.echo(f"{event_id} is already {how} by {_earlier(done.event)}; nothing appended")
+
+
+def _earlier(correction: Event) -> str:
+    """An earlier correction as a user reads it: its id, seq and reason."""
+    return f"{correction.event_id} (seq {correction.seq}: {correction.facts['reason']})"

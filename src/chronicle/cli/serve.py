@@ -28,9 +28,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     try:
         import uvicorn
 
-        from chronicle.web import create_app
+        from chronicle.web import create_app, listen
     except ImportError as exc:
         raise ChronicleError(f"chronicle serve needs {exc.name}", "pip install 'chronicle[serve]'") from exc
     store = store_from(ctx)  # a missing store is an error now, not at the first request
+    sock = listen(host, port)  # and so is a port in use: nothing is announced before both are sure
+    port = sock.getsockname()[1]  # --port 0: the one the system chose
     click.echo(f"chronicle: serving {store.url} on http://{host}:{port} (Ctrl-C stops)", err=True)
-    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(store), host=host, port=port, log_level="warning"))
+    server.run(sockets=[sock])

@@ -10,6 +10,7 @@ from chronicle import queries
 from chronicle.cli import main
 from chronicle.cli.common import store_from
 from chronicle.cli.query import AT_SEQ, KNOWN_AT
+from chronicle.outputs import write_text
 from chronicle.page import timeline_html
 from chronicle.projections import REGISTRY
 
@@ -56,5 +57,5 @@ def timeline(ctx: click.Context, when: str, known_at: str | None, at_seq: int | 
     if output is None:
         click.echo(page, nl=False)
     else:
-        output.write_text(page, encoding="utf-8")
+        write_text(output, [page])
         click.echo(f"wrote {output}: {len(answer['rows'])} events, {len(answer['conflicts'])} disagreements", err=True)

@@ -8,16 +8,13 @@ same draft always gives the same bytes.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from chronicle.errors import ChronicleError
-
 from chronicle.extract.draft import Draft
+from chronicle.outputs import write_files
 
 _PLAIN = re.compile(r"[a-z][a-z0-9._-]*")
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf"}
@@ -108,23 +105,12 @@ def save(draft: Draft, out: Path) -> list[Path]:
     """Write the draft (and its proposals beside it) to ``out``; all or nothing.
 
     Each file is written to a temporary name and renamed into place only when
-    every file has been written, so a failure leaves no partial output.
+    every file has been written, so a failure leaves no partial output
+    (:func:`chronicle.outputs.write_files`).
     """
     events_name, proposals_name = output_names(str(out))
     texts = {Path(events_name): events_yaml(draft, Path(proposals_name).name if draft.proposals else None)}
     if draft.proposals:
         texts[Path(proposals_name)] = proposals_yaml(draft, Path(events_name).name)
-    written: list[tuple[Path, Path]] = []
-    try:
-        for path, text in texts.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            written.append((Path(tmp), path))
-    except OSError as exc:
-        for partial, _ in written:
-            partial.unlink(missing_ok=True)
-        raise ChronicleError(f"{out}: cannot write ({exc.strerror or exc})", "check the folder exists and is writable") from None
-    for partial, path in written:
-        os.replace(partial, path)
-    return [path for _, path in written]
+    write_files({path: [text] for path, text in texts.items()})
+    return list(texts)
