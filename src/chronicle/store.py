@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from chronicle import database
+from chronicle import database, seals
 from chronicle.errors import ConflictError, NotFoundError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
@@ -701,6 +701,7 @@ class Store:
                 existing[row["slug"]] = row
         now = _now()
         fresh: list[dict[str, Any]] = []
+        refreshed: list[str] = []
         for slug, entity in sorted(wanted.items()):
             values = {
                 "kind": entity.kind, "name": entity.name,
@@ -716,9 +717,11 @@ class Store:
                     entities_t.update().where(entities_t.c.slug == slug).values(updated_at=now, **values)
                 )
                 changed += 1
+                refreshed.append(slug)
         # One executemany: an entities file of tens of thousands is common.
         for chunk in chunks(fresh, 2000):
             conn.execute(entities_t.insert(), list(chunk))
+        seals.record(conn, entities=[*refreshed, *(row["slug"] for row in fresh)])
         return added, changed
 
     def append(
@@ -852,6 +855,7 @@ class Store:
         before = tail.end[0]
         results = []
         appended: list[Event] = []
+        stored: list[str] = []
         for events, document, prepared in group:
             result = AppendResult()
             # Everything that can refuse the batch is decided before anything of it is
@@ -861,6 +865,7 @@ class Store:
             if not result.refused:
                 if new_document is not None:
                     conn.execute(_INSERT_DOCUMENT, new_document)
+                    stored.append(new_document["id"])
                 if fresh:
                     self._insert(conn, fresh, {}, result, tail)
                     if after_group is not None:
@@ -869,6 +874,7 @@ class Store:
             results.append(result)
         if after_group is not None and tail.end[0] > before:
             after_group(conn, before, tail.end[0], appended)
+        seals.record(conn, documents=stored)
         return results
 
     def _append(
@@ -896,6 +902,7 @@ class Store:
                 conn.execute(_INSERT_DOCUMENT, new_document)
             if fresh or expected_versions:
                 self._insert(conn, fresh, expected_versions or {}, result)
+            seals.record(conn, documents=[new_document["id"]] if new_document is not None else ())
         return result
 
     def _new_document(self, conn: sa.Connection, document: Document | None, result: AppendResult,

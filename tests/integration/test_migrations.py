@@ -15,7 +15,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 import figures
-from chronicle import database
+from chronicle import database, seals
 from chronicle.hashchain import GENESIS, canonical_json, row_hash
 from chronicle.store import Store
 from chronicle.verify import verify
@@ -97,8 +97,18 @@ def _seed_0005(conn: sa.Connection) -> int:
     return seeded
 
 
+def _seed_0006(conn: sa.Connection) -> int:
+    """The 0005 rows and an entity, with the records chronicle writes beside them since 0006 (head, seals)."""
+    seeded = _seed_0005(conn)
+    conn.execute(sa.text("INSERT INTO entities (slug, kind, name, aliases, country, org, family, updated_at) "
+                         "VALUES ('qwen', 'model', 'Qwen', '[]', 'CN', NULL, NULL, :at)"),
+                 {"at": datetime(2026, 1, 21, tzinfo=timezone.utc)})
+    seals.record(conn, documents=["old-a", "old-b"], entities=["qwen"])
+    return seeded
+
+
 SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004,
-                              "0005": _seed_0005}
+                              "0005": _seed_0005, "0006": _seed_0006}
 
 
 def _revisions() -> list[str]:
