@@ -1182,6 +1182,9 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     path = database.sqlite_path(url)
     if not create and path is not None and not path.exists():
         raise StoreError(f"no store at {path}", "ingest events first (`chronicle ingest events/`) or pass --db")
+    if not create and path is not None and not database.writable(path):
+        # A read command on a store this process may not write: read it as it is.
+        return Store(database.open_read_only(url))
     engine = database.create_engine(url)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
