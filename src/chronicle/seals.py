@@ -63,24 +63,25 @@ def record(conn: sa.Connection, *, documents: Iterable[str] = (), entities: Iter
     ``entities`` it stored or changed, and the head it leaves. Call it last, before the commit.
 
     Raises :class:`StoreError` (and so rolls the transaction back) when the log
-    ends before the head the store recorded: nothing is added to a cut log.
+    no longer holds the head the store recorded last: nothing is added to a
+    cut or rewritten log.
     """
     now = datetime.now(timezone.utc)
     for kind, keys in (("document", documents), ("entity", entities)):
         _seal(conn, kind, sorted(set(keys)), now)
+    recorded = conn.execute(sa.select(log_heads.c.seq, log_heads.c.hash).order_by(log_heads.c.seq.desc())
+                            .limit(1)).first()
+    if recorded is not None:
+        # The transaction's own events come after it: the head recorded last must still be in the log.
+        found = conn.execute(sa.select(events.c.hash).where(events.c.seq == recorded.seq)).scalar()
+        if found != recorded.hash:
+            raise StoreError(f"the log no longer holds the head the store recorded at seq {recorded.seq}: events "
+                             "were cut from its end or rewritten; nothing was written",
+                             "run `chronicle verify`; restore the database from a backup")
     last = conn.execute(sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
     seq, digest = (int(last.seq), last.hash) if last is not None else (0, GENESIS)
-    recorded = recorded_seq(conn)
-    if seq < recorded:
-        raise StoreError(f"the log ends at seq {seq} but the store recorded seq {recorded}; nothing was written",
-                         "run `chronicle verify`; restore the database from a backup")
-    if seq > recorded:
+    if seq > (0 if recorded is None else int(recorded.seq)):
         conn.execute(log_heads.insert().values(seq=seq, hash=digest, recorded_at=now))
-
-
-def recorded_seq(conn: sa.Connection) -> int:
-    """The last head the store recorded (0 when none)."""
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(log_heads.c.seq), 0))).scalar_one())
 
 
 def _seal(conn: sa.Connection, kind: str, keys: list[str], now: datetime) -> None:

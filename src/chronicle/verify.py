@@ -170,9 +170,10 @@ def _ends(report: VerifyReport, recorded: int, expect: Head | None) -> VerifyRep
         return _with(report, problem=f"the log ends at seq {end} but the store recorded seq {recorded}: "
                                      "events were cut from its end", bad_seq=end + 1, hint=_RESTORE)
     if end > recorded:
+        extra = f"seq {end} was" if end == recorded + 1 else f"seq {recorded + 1}-{end} were"
         return _with(report, problem=f"the log goes on past seq {recorded}, the last head the store recorded, to "
-                                     f"seq {end}: seq {recorded + 1}-{end} were not appended by chronicle",
-                     bad_seq=recorded + 1, hint=_RESTORE)
+                                     f"seq {end}: {extra} not appended by chronicle", bad_seq=recorded + 1,
+                     hint=_RESTORE)
     if expect is not None and expect.seq > end:
         return _with(report, problem=f"the log ends at seq {end}, before the expected head at seq {expect.seq}: "
                                      "events were cut from its end", bad_seq=end + 1, hint=_RESTORE)
