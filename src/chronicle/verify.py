@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -106,11 +106,11 @@ def verify(store: Store, *, expect_head: Head | None = None, deep: bool = False)
             from chronicle.recompute import compare
 
             checks = tuple(compare(store, conn))
-            report = _with(report, derived=checks)
+            report = replace(report, derived=checks)
             bad = next((c for c in checks if c.status == "differs"), None)
             if bad is not None:
-                report = _with(report, problem=f"{bad.table}: {bad.note}", bad_table=bad.table, bad_key=bad.key,
-                               hint=_REBUILD)
+                report = replace(report, problem=f"{bad.table}: {bad.note}", bad_table=bad.table,
+                                 bad_key=bad.key, hint=_REBUILD)
     return report
 
 
@@ -122,10 +122,6 @@ def _snapshot(store: Store) -> Iterator[sa.Connection]:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn
-
-
-def _with(report: VerifyReport, **changes: Any) -> VerifyReport:
-    return VerifyReport(**{**report.__dict__, **changes})
 
 
 def _chain(conn: sa.Connection, recorded: dict[int, str], expect: Head | None) -> VerifyReport:
@@ -165,19 +161,19 @@ def _chain(conn: sa.Connection, recorded: dict[int, str], expect: Head | None) -
 def _ends(report: VerifyReport, recorded: int, expect: Head | None) -> VerifyReport:
     """The log's end against the last head the store recorded and the expected head."""
     end = report.head_seq
-    report = _with(report, recorded_seq=recorded, expected_head=expect)
+    report = replace(report, recorded_seq=recorded, expected_head=expect)
+    problem, bad = None, end + 1
     if recorded > end:
-        return _with(report, problem=f"the log ends at seq {end} but the store recorded seq {recorded}: "
-                                     "events were cut from its end", bad_seq=end + 1, hint=_RESTORE)
-    if end > recorded:
+        problem = f"the log ends at seq {end} but the store recorded seq {recorded}: events were cut from its end"
+    elif end > recorded:
         extra = f"seq {end} was" if end == recorded + 1 else f"seq {recorded + 1}-{end} were"
-        return _with(report, problem=f"the log goes on past seq {recorded}, the last head the store recorded, to "
-                                     f"seq {end}: {extra} not appended by chronicle", bad_seq=recorded + 1,
-                     hint=_RESTORE)
-    if expect is not None and expect.seq > end:
-        return _with(report, problem=f"the log ends at seq {end}, before the expected head at seq {expect.seq}: "
-                                     "events were cut from its end", bad_seq=end + 1, hint=_RESTORE)
-    return report
+        problem = (f"the log goes on past seq {recorded}, the last head the store recorded, to seq {end}: "
+                   f"{extra} not appended by chronicle")
+        bad = recorded + 1
+    elif expect is not None and expect.seq > end:
+        problem = (f"the log ends at seq {end}, before the expected head at seq {expect.seq}: "
+                   "events were cut from its end")
+    return report if problem is None else replace(report, problem=problem, bad_seq=bad, hint=_RESTORE)
 
 
 #: What verify says of a sealed row, by kind: edited, unsealed, gone.
@@ -202,11 +198,14 @@ def _sealed(conn: sa.Connection, report: VerifyReport) -> VerifyReport:
         edited, unsealed, gone = _SAID[kind]
         for name in sorted(rows.keys() | sealed.keys()):
             row, seal = rows.get(name), sealed.get(name)
-            said = gone if row is None else unsealed if seal is None else edited if seal_hash(kind, row) != seal else None
+            if row is None or seal is None:
+                said: str | None = gone if row is None else unsealed
+            else:
+                said = edited if seal_hash(kind, row) != seal else None
             if said is not None:
-                return _with(report, documents=counts.get("document", 0), entities=counts.get("entity", 0),
-                             problem=f"{kind} {name} {said}", bad_table=table.name, bad_key=name, hint=_RESTORE)
-    return _with(report, documents=counts["document"], entities=counts["entity"])
+                return replace(report, documents=counts.get("document", 0), entities=counts.get("entity", 0),
+                               problem=f"{kind} {name} {said}", bad_table=table.name, bad_key=name, hint=_RESTORE)
+    return replace(report, documents=counts["document"], entities=counts["entity"])
 
 
 
