@@ -98,11 +98,15 @@ class Chronicle:
         """The entities the store knows (``chronicle entities``)."""
         return catalog.entities(self.store, kind)
 
-    def verify(self) -> dict[str, Any]:
-        """Sequence without holes and an unbroken hash chain (``chronicle verify``)."""
-        from chronicle.verify import verify
+    def verify(self, *, deep: bool = False, expect_head: str | None = None) -> dict[str, Any]:
+        """The log, the store's records of itself and, with ``deep``, the derived tables (``chronicle verify``).
 
-        return verify(self.store).to_dict()
+        ``expect_head`` is a head as verify gives it (``SEQ:HASH``); ValueError when malformed.
+        """
+        from chronicle.verify import parse_head, verify
+
+        head = None if expect_head is None else parse_head(expect_head)
+        return verify(self.store, deep=deep, expect_head=head).to_dict()
 
     # -- answers ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 #: The newest migration. Opening a store at this revision needs no Alembic
 #: (importing it is a seventh of a command's start-up); a test holds it to
 #: the head of ``migrations/``.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 DEFAULT_DB = "chronicle.db"
 # Names the migration lock among PostgreSQL advisory locks ("chrmig").
@@ -150,6 +151,42 @@ def create_engine(url: str) -> sa.Engine:
     if backend == "postgresql":
         return sa.create_engine(url, pool_pre_ping=True)
     raise ConfigError(f"unsupported database {backend!r} in {url!r}", "use a SQLite file or a postgresql:// URL")
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write a SQLite store's file and make files beside it (its WAL)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def open_read_only(url: str) -> sa.Engine:
+    """An engine that only reads the SQLite store at ``url``, for a store this process may not write.
+
+    Nothing is written beside the store either. With no ``-wal`` file beside
+    it, no process has the store open and the file is the whole store: it is
+    read as ``immutable``. With one, ``mode=ro`` reads the write-ahead log too,
+    through its index (``-shm``), which must be there already. The schema must
+    be current: a read-only store cannot be migrated.
+    """
+    path = sqlite_path(url)
+    assert path is not None, "a SQLite store on disk"
+    wal = path.with_name(path.name + "-wal")
+    # Percent-encoded: a "?" or "#" in a file name stays part of the name.
+    uri = path.as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(
+        uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False))
+    sa.event.listen(engine, "begin", _sqlite_on_begin)
+    try:
+        current = _at_head(engine)
+    except sa.exc.DBAPIError as exc:
+        engine.dispose()
+        raise ConfigError(f"cannot read the store at {path} without writing: {exc.orig}",
+                          f"its write-ahead log {wal} can be read only by a process that may write in its folder: "
+                          "run the command as the store's owner") from None
+    if not current:
+        engine.dispose()
+        raise ConfigError(f"the store at {path} is read-only and its schema is older than this chronicle's",
+                          "run `chronicle db upgrade` once with write access to it")
+    return engine
 
 
 def write_begin(conn: sa.Connection) -> None:

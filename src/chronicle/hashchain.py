@@ -124,3 +124,19 @@ def _date_text(value: date) -> str:
             _DATE_TEXTS.clear()
         text = _DATE_TEXTS[value] = _plain(value)
     return text
+
+
+#: The columns a seal covers (seals.py), per kind of row: all of the row's, in
+#: order. Named here, not read from the table, so that a column added later
+#: does not change the seals already written.
+SEALED_COLUMNS = {
+    "document": ("id", "title", "publisher", "url", "kind", "published", "window", "known_from", "sha256",
+                 "text_name", "recorded_at"),
+    "entity": ("slug", "kind", "name", "aliases", "country", "org", "family", "updated_at"),
+}
+
+
+def seal_hash(kind: str, row: Mapping[Any, Any]) -> str:
+    """The seal of a stored document or entity row: SHA-256 of its kind and values in canonical JSON."""
+    payload = [kind, *(_plain(row[name]) for name in SEALED_COLUMNS[kind])]
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()

@@ -42,6 +42,7 @@ from chronicle import database, tables
 from chronicle.corrections import read_corrections
 from chronicle.errors import StoreError
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
+from chronicle.guard import derived_writes
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
@@ -244,7 +245,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
     rows_stamp = _context_stamp(ctx, models)
     with store.engine.connect() as conn:
         database.write_begin(conn)
-        with conn.begin():
+        with conn.begin(), derived_writes(conn):
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK})
             head = store.head()
@@ -463,7 +464,7 @@ def _refold_worker(send: Any, store: Store, head: int, models: Sequence[str], ct
 
 def status(store: Store, head: int) -> list[dict[str, Any]]:
     """Where ``model_values`` and ``model_rows`` stand: checkpoint, lag and size, and whether reads use them."""
-    stamps = dict(zip((NAME, ROWS), _stamps(store, {e.slug: e for e in store.entities()}), strict=True))
+    current = dict(zip((NAME, ROWS), stamps(store, {e.slug: e for e in store.entities()}), strict=True))
     out = []
     with store.engine.connect() as conn:
         for name, table in ((NAME, T), (ROWS, R)):
@@ -477,7 +478,7 @@ def status(store: Store, head: int) -> list[dict[str, Any]]:
                 "name": name, "table": table.name, "version": Models.version, "checkpoint_seq": seq,
                 "lag": head - (seq or 0), "rows": rows, "updated_at": updated.isoformat() if updated else None,
                 "current": point is not None and seq == head and point.version == Models.version
-                and point.stamp == stamps[name],
+                and point.stamp == current[name],
             })
     return out
 
@@ -708,7 +709,7 @@ WHERE m.a <> m.b
 """
 
 
-def _stamps(store: Store, entities: Mapping[str, Entity]) -> tuple[str, str]:
+def stamps(store: Store, entities: Mapping[str, Entity]) -> tuple[str, str]:
     """The stamps of the values and of the rows for these entities, kept on the store between answers."""
     cached = store.cache.get("modelvalues-stamps")
     if cached is not None and cached[0] == entities:
@@ -732,7 +733,7 @@ def rows_between(
     if not unchanged and len(cutoffs) != 2:
         raise ValueError("rows_between(unchanged=False) compares two cutoffs")
     xs = [c.toordinal() for c in cutoffs]
-    values_stamp, rows_stamp = _stamps(store, entities)
+    values_stamp, rows_stamp = stamps(store, entities)
     with store.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")

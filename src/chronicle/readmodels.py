@@ -28,6 +28,7 @@ from chronicle.conflicts import NOT_CLAIMS, unsettled_events
 from chronicle.corrections import read_corrections
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
+from chronicle.guard import derived_writes
 from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
 from chronicle.projections.base import claim_status, status_at
@@ -588,7 +589,7 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
     # without cycles among them; the collector would only traverse them.
     with store.engine.connect() as conn, collection_paused():
         database.write_begin(conn)
-        with conn.begin():
+        with conn.begin(), derived_writes(conn):
             # One refresh at a time, and each computed inside the lock from the
             # head it finds there: a later refresh never writes older rows
             # over newer ones.
@@ -680,6 +681,10 @@ class Follow:
         self.tables = per_claim()
 
     def __call__(self, conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
+        with derived_writes(conn):
+            self._follow(conn, before, after, events)
+
+    def _follow(self, conn: sa.Connection, before: int, after: int, events: list[Event]) -> None:
         if conn.dialect.name == "postgresql":
             # The refresh's lock: one writer of read-model tables at a time.
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_REFRESH_LOCK})

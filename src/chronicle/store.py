@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from chronicle import database
+from chronicle import database, seals
 from chronicle.errors import ConflictError, NotFoundError, RefusedError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
@@ -737,6 +737,7 @@ class Store:
                 existing[row["slug"]] = row
         now = _now()
         fresh: list[dict[str, Any]] = []
+        refreshed: list[str] = []
         for slug, entity in sorted(wanted.items()):
             values = {
                 "kind": entity.kind, "name": entity.name,
@@ -752,9 +753,11 @@ class Store:
                     entities_t.update().where(entities_t.c.slug == slug).values(updated_at=now, **values)
                 )
                 changed += 1
+                refreshed.append(slug)
         # One executemany: an entities file of tens of thousands is common.
         for chunk in chunks(fresh, 2000):
             conn.execute(entities_t.insert(), list(chunk))
+        seals.record(conn, entities=[*refreshed, *(row["slug"] for row in fresh)])
         return added, changed
 
     def append(
@@ -900,6 +903,7 @@ class Store:
         before = tail.end[0]
         results = []
         appended: list[Event] = []
+        stored: list[str] = []
         for events, document, prepared in group:
             result = AppendResult()
             # Everything that can refuse the batch is decided before anything of it is
@@ -909,6 +913,7 @@ class Store:
             if not result.refused:
                 if new_document is not None:
                     conn.execute(_INSERT_DOCUMENT, new_document)
+                    stored.append(new_document["id"])
                 if fresh:
                     self._insert(conn, fresh, {}, result, tail)
                     if after_group is not None:
@@ -917,6 +922,7 @@ class Store:
             results.append(result)
         if after_group is not None and tail.end[0] > before:
             after_group(conn, before, tail.end[0], appended)
+        seals.record(conn, documents=stored)
         return results
 
     def _append(
@@ -944,6 +950,7 @@ class Store:
                 conn.execute(_INSERT_DOCUMENT, new_document)
             if fresh or expected_versions:
                 self._insert(conn, fresh, expected_versions or {}, result)
+            seals.record(conn, documents=[new_document["id"]] if new_document is not None else ())
         return result
 
     def _new_document(self, conn: sa.Connection, document: Document | None, result: AppendResult,
@@ -1227,6 +1234,9 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
     path = database.sqlite_path(url)
     if not create and path is not None and not path.exists():
         raise StoreError(f"no store at {path}", "ingest events first (`chronicle ingest events/`) or pass --db")
+    if not create and path is not None and not database.writable(path):
+        # A read command on a store this process may not write: read it as it is.
+        return Store(database.open_read_only(url))
     engine = database.create_engine(url)
     try:
         with database.opening(url):

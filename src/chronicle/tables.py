@@ -278,3 +278,48 @@ fold_checkpoints = sa.Table(
     sa.Column("stamp", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# -- the store's record of itself ---------------------------------------------------------------
+#
+# Written by chronicle in the same transaction as what they record, and
+# append-only like the log (triggers refuse UPDATE and DELETE): see seals.py.
+
+#: The head each append transaction left: the last event's seq and hash.
+log_heads = sa.Table(
+    "log_heads",
+    metadata,
+    sa.Column("seq", SEQ_TYPE, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+#: A seal of each document as stored and of each entity as every engine change
+#: left it: the SHA-256 of the row (hashchain.seal_hash). An entity's latest
+#: seal (highest ``id``) is its state.
+seals = sa.Table(
+    "seals",
+    metadata,
+    sa.Column("id", SEQ_TYPE, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # "document" or "entity"
+    sa.Column("key", sa.String(200), nullable=False),  # the document's id, the entity's slug
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index(None, "kind", "key"),
+)
+
+#: SQLite's leave for the engine to rewrite derived tables: one row, ``writing``
+#: true only inside chronicle's own write transactions (see guard.py).
+#: PostgreSQL uses a transaction-local setting instead; the table is there too,
+#: so that both databases have one schema.
+engine_guard = sa.Table(
+    "engine_guard",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("writing", sa.Boolean, nullable=False),
+)
+
+#: The tables derived from the log, which only chronicle rewrites.
+DERIVED = (
+    "rm_models", "rm_orgs", "rm_metrics", "rm_talent", "rm_timeline", "projection_checkpoints",
+    "model_values", "model_rows", "fold_checkpoints",
+)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
 import figures
-from chronicle import database
+from chronicle import database, seals
 from chronicle.hashchain import GENESIS, canonical_json, row_hash
 from chronicle.store import Store
 from chronicle.verify import verify
@@ -97,8 +98,18 @@ def _seed_0005(conn: sa.Connection) -> int:
     return seeded
 
 
+def _seed_0006(conn: sa.Connection) -> int:
+    """The 0005 rows and an entity, with the records chronicle writes beside them since 0006 (head, seals)."""
+    seeded = _seed_0005(conn)
+    conn.execute(sa.text("INSERT INTO entities (slug, kind, name, aliases, country, org, family, updated_at) "
+                         "VALUES ('qwen', 'model', 'Qwen', '[]', 'CN', NULL, NULL, :at)"),
+                 {"at": datetime(2026, 1, 21, tzinfo=timezone.utc)})
+    seals.record(conn, documents=["old-a", "old-b"], entities=["qwen"])
+    return seeded
+
+
 SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004,
-                              "0005": _seed_0005}
+                              "0005": _seed_0005, "0006": _seed_0006}
 
 
 def _revisions() -> list[str]:
@@ -164,3 +175,27 @@ def test_a_store_at_head_opens_without_alembic_and_an_older_one_is_migrated(blan
              f"open_store({blank_url!r}, create=False).close(); print('alembic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_store_from_before_0006_gets_its_records_and_then_shows_tampering(blank_url: str) -> None:
+    engine = database.create_engine(blank_url)
+    database.upgrade(engine, "0005")
+    with engine.connect() as conn:
+        database.write_begin(conn)
+        with conn.begin():
+            seeded = _seed_0005(conn)
+            conn.execute(sa.text("INSERT INTO entities (slug, kind, name, aliases, country, org, family, updated_at) "
+                                 "VALUES ('qwen', 'model', 'Qwen', '[]', 'CN', NULL, NULL, :at)"),
+                         {"at": datetime(2026, 1, 21, tzinfo=timezone.utc)})
+    database.upgrade(engine)
+    store = Store(engine)
+    report = verify(store)
+    assert (report.ok, report.recorded_seq, report.documents, report.entities) == (True, seeded, 2, 1), report.problem
+    # The derived tables written before 0006 are guarded from here on.
+    with pytest.raises(sa.exc.DatabaseError, match="derived state"), engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM model_rows")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE entities SET name = 'EVIL' WHERE slug = 'qwen'")
+    assert verify(store).problem == ("entity qwen was changed outside chronicle: its row does not match the state "
+                                     "chronicle last wrote")
+    store.close()

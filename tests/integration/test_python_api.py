@@ -45,7 +45,11 @@ def test_the_api_answers_as_the_commands_do(store_url: str, tmp_path: Path) -> N
         assert c.show(releases[0].event_id)["event"]["event_id"] == releases[0].event_id
         assert c.sources()["documents"] and c.sources(counts=True)["counts"]
         assert c.entities("org")["entities"]
-        assert c.verify()["ok"]
+        checked = c.verify()
+        assert checked["ok"] and checked["derived"] is None
+        deep = c.verify(deep=True, expect_head=checked["head"])
+        assert deep["ok"] and deep["expected_head"] == checked["head"]
+        assert {t["table"]: t["status"] for t in deep["derived"]}["rm_models"] == "same"
 
         lines = c.export("events", types=["model_release"]).splitlines()
         assert [json.loads(line)["event_id"] for line in lines] == [e.event_id for e in c.log(types=["model_release"])]

@@ -9,31 +9,48 @@ from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
 from chronicle.errors import ChronicleError
 from chronicle.render import dumps, render_rows
+from chronicle.verify import HEAD_FORM, Head, parse_head, verify_text
+from chronicle.verify import verify as run_verify
+
+
+def _head(_ctx: click.Context, _param: click.Parameter, text: str | None) -> Head | None:
+    if text is None:
+        return None
+    try:
+        return parse_head(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()
+@click.option("--deep", is_flag=True,
+              help="Also recompute the derived tables (read models, stored model rows) from the log and compare.")
+@click.option("--expect-head", metavar=HEAD_FORM, callback=_head,
+              help="A head recorded earlier (as verify prints it): the event at SEQ must still have that hash.")
 @format_option(("table", "json"))
 @click.pass_context
-def verify(ctx: click.Context, fmt: str) -> None:
-    """Check the log: no holes in the sequence, an unbroken hash chain.
+def verify(ctx: click.Context, deep: bool, expect_head: Head | None, fmt: str) -> None:
+    """Check the store: no holes in the sequence, an unbroken hash chain, the log
+    ending at the head the store recorded, documents and entities as chronicle
+    wrote them. Nothing is written: it works on a read-only store.
 
-    Exits 1 naming the first bad row when any row was edited or removed.
+    Prints the head as SEQ:HASH: keep it elsewhere, and --expect-head checks
+    later that the log still holds it. --deep recomputes the derived tables
+    from the log in a temporary database and names the first row that differs.
+    Exits 1 naming the first problem.
 
     \b
     Example:
         chronicle verify
+        chronicle verify --deep --expect-head 182:cafce556...
     """
-    from chronicle.verify import verify as run_verify
-
-    report = run_verify(store_from(ctx))
+    report = run_verify(store_from(ctx), expect_head=expect_head, deep=deep)
     if fmt == "json":
         click.echo(dumps(report.to_dict()))
     elif report.ok:
-        click.echo(f"ok: {report.events} events, sequence 1..{report.head_seq} without holes, "
-                   f"hash chain intact (head {report.head_hash})")
+        click.echo(verify_text(report), nl=False)
     if not report.ok:
-        raise ChronicleError(f"verify failed: {report.problem}",
-                             "the log was changed outside chronicle; restore the database from a backup")
+        raise ChronicleError(f"verify failed: {report.problem}", report.hint)
 
 
 @main.group()
