@@ -31,6 +31,15 @@ EVENT_TYPES: dict[str, int] = {
     )
 }
 CORRECTION_TYPES = frozenset({"event_retracted", "event_superseded", "claim_ranked"})
+
+#: How the source stands behind a claim. ``asserted`` (the default) is said
+#: as fact; ``reportedly`` passes on what others report; ``claimed`` is the
+#: subject's own claim; ``anticipated`` is planned or expected; ``delayed``
+#: and ``denied`` negate the claim: a delayed or denied release is no release.
+STANCES = ("asserted", "reportedly", "claimed", "anticipated", "delayed", "denied")
+ASSERTED = "asserted"
+#: Stances that say the thing did not happen (yet): such a claim holds as of its source's date.
+NEGATING = frozenset({"delayed", "denied"})
 RANKS = ("preferred", "normal", "deprecated")
 
 
@@ -238,6 +247,10 @@ class Event:
     seq: int | None = None
     stream_version: int | None = None
     recorded_at: datetime | None = None
+    #: How the source stands behind the claim (one of ``STANCES``).
+    stance: str = ASSERTED
+    #: The annotator's note on the event (not a claim of the source).
+    note: str | None = None
 
     @property
     def document(self) -> str:
@@ -259,6 +272,8 @@ class Event:
             "offsets": [self.evidence.start, self.evidence.end] if self.evidence.start is not None else None,
             "schema_version": self.schema_version,
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
+            "stance": self.stance,
+            "note": self.note,
         }
 
 
@@ -285,7 +300,7 @@ class _EvidenceSlots:
 def stored_event(
     event_id: str, type: str, subject: str, when: FuzzyDate, certainty: str, evidence: Evidence,
     facts: Mapping[str, Any], entities: tuple[str, ...], schema_version: int, seq: int | None,
-    stream_version: int | None, recorded_at: datetime | None,
+    stream_version: int | None, recorded_at: datetime | None, stance: str = ASSERTED, note: str | None = None,
 ) -> Event:
     """``Event(...)`` with every field given, for a stored row."""
     event: Any = _EventSlots()
@@ -301,6 +316,8 @@ def stored_event(
     event.seq = seq
     event.stream_version = stream_version
     event.recorded_at = recorded_at
+    event.stance = stance
+    event.note = note
     event.__class__ = Event
     return event  # type: ignore[no-any-return]
 

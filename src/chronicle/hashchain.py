@@ -57,6 +57,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: Columns added after the chain began (migration 0007), with their defaults. A row
+#: hashes them only where one differs from its default, after every other column, as
+#: one JSON object: a row stored before they existed keeps its hash.
+OPTIONAL_COLUMNS: Mapping[str, Any] = {"stance": "asserted", "note": None}
+
+
+def optional_part(row: Mapping[str, Any]) -> str:
+    """The text a row's ``OPTIONAL_COLUMNS`` add at the end of its hashed payload ("" when none)."""
+    extra = {name: row.get(name, default) for name, default in OPTIONAL_COLUMNS.items()
+             if row.get(name, default) != default}
+    return "," + canonical_json(extra) if extra else ""
+
+
 def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of one row, chained on the previous row's hash."""
     payload = [prev_hash]
@@ -75,7 +88,11 @@ def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
                 text = texts[value] = _plain(value)
             value = text
         append(value)
-    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+    text = canonical_json(payload)
+    extra = optional_part(row)
+    if extra:
+        text = text[:-1] + extra + "]"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _DATE_TEXTS: dict[date, str] = {}
@@ -113,7 +130,7 @@ def chained_hash(prev_hash: str, row: Mapping[str, Any], part: str) -> str:
     known, recorded = row["known_from"], row["recorded_at"]
     known_text = "null" if known is None else _quoted(_date_text(known))
     text = (f"[{_quoted(prev_hash)},{seq},{_quoted(row['event_id'])},{_quoted(row['stream'])},{version},{part},"
-            f"{known_text},{_quoted(_date_text(recorded))}]")
+            f"{known_text},{_quoted(_date_text(recorded))}{optional_part(row)}]")
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -138,5 +155,13 @@ SEALED_COLUMNS = {
 
 def seal_hash(kind: str, row: Mapping[Any, Any]) -> str:
     """The seal of a stored document or entity row: SHA-256 of its kind and values in canonical JSON."""
-    payload = [kind, *(_plain(row[name]) for name in SEALED_COLUMNS[kind])]
+    payload: list[Any] = [kind, *(_plain(row[name]) for name in SEALED_COLUMNS[kind])]
+    # Columns added later are sealed only where they hold something: older seals stay true.
+    extra = {name: row[name] for name in OPTIONAL_SEALED.get(kind, ()) if row.get(name) is not None}
+    if extra:
+        payload.append(extra)
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+#: Columns of sealed rows added after seals began (migration 0007): sealed where not null.
+OPTIONAL_SEALED = {"document": ("frame",)}

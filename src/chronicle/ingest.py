@@ -492,7 +492,7 @@ def _pack(item: EventsFile) -> tuple[Any, ...]:
     events = [
         (e.event_id, e.type, e.subject, (w.text, w.edtf, w.earliest, w.latest, w.precision, w.qualifier, w.anchor),
          e.certainty, (e.evidence.document, e.evidence.quote, e.evidence.start, e.evidence.end), dict(e.facts),
-         e.entities, e.schema_version)
+         e.entities, e.schema_version, e.stance, e.note)
         for e in item.events for w in (e.when,)
     ]
     return item.path, item.document, events, item.drafts, item.text_found, [prepare_row(e) for e in item.events]
@@ -508,11 +508,11 @@ def _unpack_prepared(packed: tuple[Any, ...]) -> tuple[EventsFile, Prepared]:
     path, document, events, drafts, text_found, prepared = packed
     dates: dict[tuple[Any, ...], FuzzyDate] = {}
     built = []
-    for i, t, s, w, c, ev, f, en, v in events:
+    for i, t, s, w, c, ev, f, en, v, st, no in events:
         when = dates.get(w)
         if when is None:
             when = dates[w] = FuzzyDate(*w)
-        built.append(stored_event(i, t, s, when, c, stored_evidence(*ev), f, en, v, None, None, None))
+        built.append(stored_event(i, t, s, when, c, stored_evidence(*ev), f, en, v, None, None, None, st, no))
     return EventsFile(path, document, tuple(built), drafts, text_found), prepared
 
 

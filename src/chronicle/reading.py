@@ -21,6 +21,7 @@ log itself (``log``, ``show``, ``export events``) shows the stored date.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from chronicle.fuzzydate import FuzzyDate, Precision
 
@@ -64,3 +65,18 @@ def as_of(when: FuzzyDate) -> date | None:
 
 
 _OPEN_STARTS = (Precision.CONTEXT, Precision.BOUND)
+
+
+def explain(kind: str, stored: FuzzyDate) -> dict[str, Any]:
+    """How answers read a claim of type ``kind`` stored with the date ``stored``, and why (for ``show``)."""
+    read = read_date(kind, stored)
+    day = as_of(read)
+    if day is not None:
+        source = "its source's date" if stored.precision is Precision.CONTEXT else f"the end of {stored.text!r}"
+        reason = f"a claim about a state holds as of {source} ({day.isoformat()}), not before"
+    elif stored.earliest is None and stored.latest is not None:
+        reason = (f"an occurrence by {stored.latest.isoformat()}: possibly happened at any cutoff before that day "
+                  "(no earlier bound is known)")
+    else:
+        reason = "read as stored"
+    return {**read.to_dict(), "as_of": day.isoformat() if day else None, "reason": reason}

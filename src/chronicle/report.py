@@ -7,7 +7,7 @@ deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chronicle.projections import STATUS_MARK
@@ -50,7 +50,13 @@ def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None 
     return out
 
 
-def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explain: bool) -> str:
+def cited(answer: dict[str, Any]) -> set[str]:
+    """The event ids an as-of answer's rows cite (for --explain's notes)."""
+    return {e["event"] for proj in answer["projections"].values() for r in proj["rows"] for e in r["evidence"]}
+
+
+def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explain: bool,
+             notes: Mapping[str, str]) -> str:
     columns = SHOWN.get(name, ["mark", "id"])
     heading = f"## {title}\n\n" if fmt == "markdown" else f"{title}\n{'=' * len(title)}\n"
     if not rows:
@@ -63,12 +69,18 @@ def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explai
             label = r.get("name") or r.get("subject_name") or r["id"]
             for e in r["evidence"]:
                 lines.append(f"  {label}: \u201c{e['quote']}\u201d \u2014 {e['document']}")
+                if e["event"] in notes:
+                    lines.append(f"    note: {notes[e['event']]}")
         body += ("\n" if fmt == "markdown" else "") + "\n".join(lines) + "\n"
     return heading + body
 
 
-def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False) -> str:
-    """The as-of report: Chinese open models first, then the rest, each row marked by status."""
+def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False, notes: Mapping[str, str] | None = None) -> str:
+    """The as-of report: Chinese open models first, then the rest, each row marked by status.
+
+    With ``explain``, the quotes behind each row, and the annotators' ``notes`` on them (by event id).
+    """
+    notes = notes or {}
     basis = answer["basis"]
     head = (f"As of {basis['cutoff']} ({basis['cutoff_text']}), "
             f"known at {basis['known_at'] or 'any time'}, store seq {basis['store_seq']}")
@@ -78,10 +90,10 @@ def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False) -> str:
         if name == "models":
             chinese_open = [r for r in rows if r.get("country") == "CN" and r.get("open")]
             others = [r for r in rows if r not in chinese_open]
-            parts.append(_section("Chinese open models", name, chinese_open, fmt, explain))
-            parts.append(_section("Other models", name, others, fmt, explain))
+            parts.append(_section("Chinese open models", name, chinese_open, fmt, explain, notes))
+            parts.append(_section("Other models", name, others, fmt, explain, notes))
         else:
-            parts.append(_section(proj["title"], name, rows, fmt, explain))
+            parts.append(_section(proj["title"], name, rows, fmt, explain, notes))
     if answer.get("retracted"):
         parts.append("Retracted: " + "; ".join(f"{r['event']} ({r['reason']})" for r in answer["retracted"]) + "\n")
     return "\n".join(parts)

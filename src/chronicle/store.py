@@ -59,7 +59,7 @@ APPEND_CACHE_KB = 64 * 1024
 COMPARED_FIELDS = (
     "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
     "precision", "qualifier", "anchor", "certainty", "entities", "facts", "document_id",
-    "quote",
+    "quote", "stance", "note",
 )
 OFFSET_FIELDS = ("quote_start", "quote_end")
 DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
@@ -281,11 +281,13 @@ def _event_row(event: Event, known_from: date | None) -> dict[str, Any]:
         "quote_start": event.evidence.start,
         "quote_end": event.evidence.end,
         "known_from": known_from,
+        "stance": event.stance,
+        "note": event.note,
     }
 
 
-#: The columns of an event's row that come from the event alone, in table order.
-EVENT_VALUE_COLUMNS = ("event_id", "stream", *EVENT_PART)
+#: The columns of an event's row that come from the event alone.
+EVENT_VALUE_COLUMNS = ("event_id", "stream", *EVENT_PART, "stance", "note")
 
 
 def prepare_row(event: Event) -> tuple[tuple[Any, ...], str]:
@@ -300,9 +302,9 @@ def prepare_row(event: Event) -> tuple[tuple[Any, ...], str]:
         event.event_id, event.subject, event.type, event.schema_version, when.text, when.edtf, when.earliest,
         when.latest, when.precision.value, when.qualifier.value, when.anchor.value, event.certainty,
         canonical_json(list(event.entities)), canonical_json(dict(event.facts)), evidence.document, evidence.quote,
-        evidence.start, evidence.end,
+        evidence.start, evidence.end, event.stance, event.note,
     )
-    return values, event_part(values[2:])
+    return values, event_part(values[2:-2])
 
 
 def event_from_row(row: Mapping[Any, Any]) -> Event:
@@ -333,6 +335,8 @@ def event_from_row(row: Mapping[Any, Any]) -> Event:
         seq=row["seq"],
         stream_version=row["stream_version"],
         recorded_at=recorded,
+        stance=row["stance"],
+        note=row["note"],
     )
 
 
@@ -408,7 +412,7 @@ def _insert_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None
 _READ_COLUMNS = (
     "seq", "event_id", "stream", "stream_version", "type", "schema_version", "when_text", "when_edtf",
     "earliest", "latest", "precision", "qualifier", "anchor", "certainty", "entities", "facts",
-    "document_id", "quote", "quote_start", "quote_end", "recorded_at",
+    "document_id", "quote", "quote_start", "quote_end", "recorded_at", "stance", "note",
 )
 
 
@@ -490,7 +494,7 @@ class _Decoder:
         append = out.append
         for (seq, event_id, stream, stream_version, kind, version, when_text, when_edtf, earliest, latest,
              precision, qualifier, anchor, certainty, entities, facts, document, quote, start, end,
-             recorded) in rows:
+             recorded, stance, note) in rows:
             key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
             when = dates.get(key)
             if when is None:
@@ -514,7 +518,7 @@ class _Decoder:
             append(stored_event(
                 event_id, kind, share(stream, stream), when, share(certainty, certainty),
                 stored_evidence(document, quote, start, end), payload, others, version, seq, stream_version,
-                moment,
+                moment, share(stance, stance), note,
             ))
         return out
 
@@ -1155,6 +1159,16 @@ class Store:
         if row is None:
             raise NotFoundError(f"no event {event_id!r} in the store", "list event ids with `chronicle log`")
         return event_from_row(row)
+
+    def notes(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """The annotators' notes of those events that have one, by event id."""
+        found: dict[str, str] = {}
+        with _database_errors(self.url), self.engine.connect() as conn:
+            for chunk in chunks(sorted(set(event_ids))):
+                query = sa.select(events_t.c.event_id, events_t.c.note).where(
+                    events_t.c.event_id.in_(chunk), events_t.c.note.is_not(None))
+                found.update({r.event_id: r.note for r in conn.execute(query)})
+        return found
 
     def document(self, document_id: str) -> Document:
         with self.engine.connect() as conn:

@@ -43,6 +43,8 @@ documents = sa.Table(
     sa.Column("sha256", sa.String(64)),
     sa.Column("text_name", sa.Text),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+    # The period the document says its claims belong to, a fuzzy date in canonical JSON (migration 0007).
+    sa.Column("frame", sa.Text),
 )
 
 entities = sa.Table(
@@ -88,6 +90,9 @@ events = sa.Table(
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # How the source stands behind the claim, and the annotator's note (migration 0007).
+    sa.Column("stance", sa.String(20), nullable=False, server_default="asserted"),
+    sa.Column("note", sa.Text),
     sa.UniqueConstraint("event_id"),
     sa.UniqueConstraint("stream", "stream_version"),
     sa.Index(None, "document_id"),

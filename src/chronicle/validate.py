@@ -19,6 +19,7 @@ from typing import Any
 from chronicle.errors import FuzzyDateError, Problem
 from chronicle.eventfiles import line_of
 from chronicle.events import (
+    ASSERTED,
     CERTAINTIES,
     CORRECTION_TYPES,
     DOCUMENT_KINDS,
@@ -27,6 +28,7 @@ from chronicle.events import (
     FACTS,
     QUANTITY_OPS,
     REQUIRED_FACTS,
+    STANCES,
     UNITS,
     Document,
     Entity,
@@ -39,7 +41,7 @@ from chronicle.fuzzydate import FuzzyDate, context_date, parse, parse_edtf
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_QUOTE_WORDS = 25
-EVENT_KEYS = {"id", "type", "subject", "entities", "when", "certainty", "facts", "quote",
+EVENT_KEYS = {"id", "type", "subject", "entities", "when", "certainty", "stance", "facts", "quote",
               "status", "confidence", "offsets", "note"}
 DOCUMENT_KEYS = {"id", "title", "publisher", "url", "published", "window", "kind", "text", "sha256"}
 ENTITY_KEYS = {"slug", "kind", "name", "aliases", "country", "org", "family"}
@@ -379,6 +381,9 @@ def _validate_event(
     certainty = item.get("certainty", "reported")
     if certainty not in CERTAINTIES:
         p.add(line_of(item, "certainty"), "certainty", f"{certainty!r} is not one of {', '.join(CERTAINTIES)}")
+    stance = item.get("stance", ASSERTED)
+    if stance not in STANCES:
+        p.add(line_of(item, "stance"), "stance", f"{stance!r} is not one of {', '.join(STANCES)}")
     when = _validate_when(p, item, document.dated, certainty == "forecast")
     facts_raw = item.get("facts") or {}
     facts: dict[str, Any] = {}
@@ -429,7 +434,8 @@ def _validate_event(
     confidence = item.get("confidence")
     if confidence is not None and (not _is_number(confidence) or not 0 <= confidence <= 1):
         p.add(line_of(item, "confidence"), "confidence", "must be a number from 0 to 1")
-    if item.get("note") is not None and not isinstance(item.get("note"), str):
+    note = item.get("note")
+    if note is not None and not isinstance(note, str):
         p.add(line_of(item, "note"), "note", "must be text")
     if len(p.items) > start or when is None:
         return None, False
@@ -444,6 +450,8 @@ def _validate_event(
         facts=facts,
         entities=tuple(dict.fromkeys(others)),
         schema_version=EVENT_TYPES[kind],
+        stance=stance,
+        note=note.strip() or None if isinstance(note, str) else None,
     ), status == "draft"
 
 

@@ -200,7 +200,7 @@ def test_verify_ok_and_db_commands(run: Run, corpus: Path) -> None:
     run("ingest", str(corpus))
     out = run("verify").output
     assert out.startswith("ok: 2 events, sequence 1..2 without holes, hash chain intact (head ")
-    assert run("db", "current").output == "0006 (head)\n"
+    assert run("db", "current").output == "0007 (head)\n"
     assert run("db", "upgrade").output == "at revision 0006\n"
     history = run("db", "history").output.splitlines()
     assert [line.split()[0] for line in history[2:8]] == ["0006", "0005", "0004", "0003", "0002", "0001"]

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 
 import figures
 from chronicle import database, seals
-from chronicle.hashchain import GENESIS, canonical_json, row_hash
+from chronicle.hashchain import GENESIS, canonical_json, row_hash, seal_hash
 from chronicle.store import Store
 from chronicle.verify import verify
 
@@ -104,12 +104,35 @@ def _seed_0006(conn: sa.Connection) -> int:
     conn.execute(sa.text("INSERT INTO entities (slug, kind, name, aliases, country, org, family, updated_at) "
                          "VALUES ('qwen', 'model', 'Qwen', '[]', 'CN', NULL, NULL, :at)"),
                  {"at": datetime(2026, 1, 21, tzinfo=timezone.utc)})
-    seals.record(conn, documents=["old-a", "old-b"], entities=["qwen"])
+    # Sealed as chronicle sealed them at 0006, from the rows as they are (no column of later revisions).
+    now = datetime(2026, 1, 21, tzinfo=timezone.utc)
+    for kind, table, key in (("document", "documents", "id"), ("entity", "entities", "slug")):
+        reflected = sa.Table(table, sa.MetaData(), autoload_with=conn)  # typed as at 0006
+        for row in conn.execute(sa.select(reflected)).mappings():
+            conn.execute(sa.text("INSERT INTO seals (kind, key, hash, recorded_at) VALUES (:k, :key, :h, :at)"),
+                         {"k": kind, "key": row[key], "h": seal_hash(kind, row), "at": now})
+    last = conn.execute(sa.text("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")).one()
+    conn.execute(sa.text("INSERT INTO log_heads (seq, hash, recorded_at) VALUES (:s, :h, :at)"),
+                 {"s": last.seq, "h": last.hash, "at": now})
     return seeded
 
 
+def _seed_0007(conn: sa.Connection) -> int:
+    """The 0006 rows, and one event that is hedged and annotated, and a document with a frame (0007's columns)."""
+    seeded = _seed_0006(conn)
+    events = sa.Table("events", sa.MetaData(), autoload_with=conn)  # typed: the hash is of typed values
+    last = conn.execute(sa.select(events).order_by(events.c.seq.desc()).limit(1)).mappings().one()
+    row = {**last, "seq": last["seq"] + 1, "event_id": "old-b:e-hedged", "stream_version": last["stream_version"] + 1,
+           "stance": "reportedly", "note": "the text says 'reportedly'", "prev_hash": last["hash"]}
+    row["hash"] = row_hash(last["hash"], row)
+    conn.execute(events.insert().values(**row))
+    conn.execute(sa.text("INSERT INTO log_heads (seq, hash, recorded_at) VALUES (:seq, :hash, :at)"),
+                 {"seq": row["seq"], "hash": row["hash"], "at": datetime(2026, 1, 22, tzinfo=timezone.utc)})
+    return seeded + 1
+
+
 SEEDERS: dict[str, Seeder] = {"0001": _seed_0001, "0002": _seed_0002, "0003": _seed_0003, "0004": _seed_0004,
-                              "0005": _seed_0005, "0006": _seed_0006}
+                              "0005": _seed_0005, "0006": _seed_0006, "0007": _seed_0007}
 
 
 def _revisions() -> list[str]:

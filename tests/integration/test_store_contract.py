@@ -298,3 +298,20 @@ def test_first_runs_once_even_without_batches(store: Store) -> None:
 
     assert list(store.append_files([], first=first, one_transaction=True)) == []
     assert calls == [1] and [e.slug for e in store.entities()] == ["qwen"]
+
+
+def test_stance_and_note_round_trip_are_chained_and_part_of_identity(store: Store) -> None:
+    hedged = replace(event("a"), stance="reportedly", note="the article says 'reportedly'")
+    plain = event("b")
+    assert store.append([hedged, plain], document=doc()).appended == ["doc-a:a", "doc-a:b"]
+    back = {e.event_id: e for e in store.read()}
+    assert (back["doc-a:a"].stance, back["doc-a:a"].note) == ("reportedly", "the article says 'reportedly'")
+    assert (back["doc-a:b"].stance, back["doc-a:b"].note) == ("asserted", None)
+    assert back["doc-a:a"] == store.get("doc-a:a")
+    assert verify(store).ok
+    # The same id with another stance, or another note, is other content.
+    result = store.append([replace(hedged, stance="asserted")], document=doc())
+    assert [(r.event_id, r.fields) for r in result.refused] == [("doc-a:a", ("stance",))]
+    result = store.append([replace(hedged, note=None)], document=doc())
+    assert [(r.event_id, r.fields) for r in result.refused] == [("doc-a:a", ("note",))]
+    assert store.append([hedged], document=doc()).present == ["doc-a:a"]

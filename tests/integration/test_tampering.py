@@ -145,7 +145,8 @@ def test_rows_added_past_the_recorded_head_are_named(three: str) -> None:
 def test_a_forged_row_before_the_first_is_named(three: str, seq: int) -> None:
     _raw(three, f"INSERT INTO events SELECT {seq}, 'doc-a:forged', stream, 9, type, schema_version, when_text, "
                 "when_edtf, earliest, latest, precision, qualifier, anchor, certainty, entities, facts, document_id, "
-                "quote, quote_start, quote_end, known_from, recorded_at, prev_hash, hash FROM events WHERE seq = 1")
+                "quote, quote_start, quote_end, known_from, recorded_at, prev_hash, hash, stance, note "
+                "FROM events WHERE seq = 1")
     code, output = _verify(three)
     assert code == 1
     assert (f"Error: verify failed: seq {seq} (doc-a:forged) is no sequence number chronicle gives (they start at 1): "

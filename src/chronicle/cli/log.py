@@ -82,18 +82,20 @@ def show(ctx: click.Context, event_id: str, fmt: str) -> None:
         chronicle show deepseek-china-ai-2025:r1-release
     """
     store = store_from(ctx)
+    record = catalog.event(store, event_id)
     if fmt == "json":
-        click.echo(dumps(catalog.event(store, event_id)))
+        click.echo(dumps(record))
         return
     event = store.get(event_id)
     document = store.document(event.document)
     row = flat(event)
-    when = event.when
+    when, reading = event.when, record["reading"]
     pairs = [
         ("event", event.event_id), ("seq", event.seq), ("type", event.type), ("subject", event.subject),
         ("entities", ", ".join(event.entities)), ("when", f"{when.text or '(context)'} → {when.edtf}"),
         ("bounds", f"{row['earliest'] or '..'} – {row['latest'] or '..'} ({when.precision.value})"),
-        ("certainty", event.certainty),
+        ("reading", f"{reading['earliest'] or '..'} – {reading['latest'] or '..'}: {reading['reason']}"),
+        ("certainty", event.certainty), ("stance", event.stance), ("note", event.note or ""),
         *[(f"fact {k}", dumps(v, indent=None) if isinstance(v, dict) else v) for k, v in sorted(event.facts.items())],
         ("quote", event.evidence.quote),
         ("offsets", f"{event.evidence.start}–{event.evidence.end}" if event.evidence.start is not None else ""),

@@ -29,7 +29,7 @@ def _filters(country: str | None, open_only: bool, certain: bool) -> queries.Fil
 @click.option("--certain", is_flag=True, help="Hide rows that only possibly happened or are only expected.")
 @click.option("--country", help="Only models and orgs of this country (ISO code, e.g. CN).")
 @click.option("--open", "open_only", is_flag=True, help="Only open-weight / open-source models.")
-@click.option("--explain", is_flag=True, help="Show the quotes behind each row.")
+@click.option("--explain", is_flag=True, help="Show the quotes behind each row, and the notes on them.")
 @format_option(("table", "json", "csv", "markdown"))
 @click.pass_context
 def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at: str | None, at_seq: int | None,
@@ -45,14 +45,16 @@ def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at:
         chronicle as-of 2025-06 --projection models --country CN --open --explain
         chronicle as-of 2025-12 --known-at 2025-06 --format json
     """
-    answer = queries.as_of(store_from(ctx), when, projections=projections, known_at=known_at, at_seq=at_seq,
+    store = store_from(ctx)
+    answer = queries.as_of(store, when, projections=projections, known_at=known_at, at_seq=at_seq,
                            filters=_filters(country, open_only, certain))
     if fmt == "json":
         click.echo(dumps(answer))
     elif fmt == "csv":
         click.echo(report.as_of_csv(answer), nl=False)
     else:
-        click.echo(report.as_of_text(answer, fmt, explain), nl=False)
+        notes = store.notes(report.cited(answer)) if explain else {}
+        click.echo(report.as_of_text(answer, fmt, explain, notes), nl=False)
 
 
 @main.command()

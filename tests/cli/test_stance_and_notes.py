@@ -1,0 +1,56 @@
+"""Stances and notes in events files: validated, stored, and shown by `show` and `as-of --explain`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+HEDGED = '    quote: "Qwen passed 700 million downloads"\n'
+WITH_STANCE = HEDGED + '    stance: reportedly\n    note: "A count the article passes on from others."\n'
+
+
+def _edit(corpus: Path, old: str, new: str) -> None:
+    path = corpus / "test-doc.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_show_prints_the_stance_the_note_and_the_reading(run: Run, corpus: Path) -> None:
+    _edit(corpus, HEDGED, WITH_STANCE)
+    assert run("ingest", str(corpus)).exit_code == 0
+    lines = run("show", "test-doc:qwen-downloads").output.splitlines()
+    fields = {line.split(None, 1)[0]: line.split(None, 1)[1] for line in lines[2:] if len(line.split(None, 1)) == 2}
+    assert fields["stance"] == "reportedly"
+    assert fields["note"] == "A count the article passes on from others."
+    assert fields["reading"] == ("2026-01-21 – 2026-01-21: a claim about a state holds as of its source's date "
+                                 "(2026-01-21), not before")
+    record = json.loads(run("show", "test-doc:qwen-downloads", "--format", "json").output)
+    assert (record["event"]["stance"], record["event"]["note"]) == ("reportedly", "A count the article passes on from others.")
+    assert (record["reading"]["as_of"], record["reading"]["earliest"]) == ("2026-01-21", "2026-01-21")
+    plain = json.loads(run("show", "test-doc:r1-release", "--format", "json").output)
+    assert (plain["event"]["stance"], plain["event"]["note"], plain["reading"]["reason"]) == (
+        "asserted", None, "read as stored")
+
+
+def test_explain_prints_the_note_under_its_quote(run: Run, corpus: Path) -> None:
+    _edit(corpus, HEDGED, WITH_STANCE)
+    assert run("ingest", str(corpus)).exit_code == 0
+    lines = run("as-of", "2026-06", "--projection", "metrics", "--explain").output.splitlines()
+    at = lines.index("  Qwen: \u201cQwen passed 700 million downloads\u201d \u2014 test-doc")
+    assert lines[at + 1] == "    note: A count the article passes on from others."
+    assert "note:" not in run("as-of", "2026-06", "--projection", "metrics").output
+
+
+def test_an_unknown_stance_is_refused_naming_file_line_and_field(run: Run, corpus: Path) -> None:
+    _edit(corpus, HEDGED, HEDGED + "    stance: rumoured\n")
+    result = run("ingest", str(corpus))
+    assert result.exit_code == 1
+    assert any(line.endswith("test-doc.yaml:25: stance: 'rumoured' is not one of asserted, reportedly, claimed, "
+                             "anticipated, delayed, denied") for line in result.output.splitlines()), result.output
+    assert run("log", "--format", "ndjson").output == ""
