@@ -201,9 +201,9 @@ def test_verify_ok_and_db_commands(run: Run, corpus: Path) -> None:
     out = run("verify").output
     assert out.startswith("ok: 2 events, sequence 1..2 without holes, hash chain intact (head ")
     assert run("db", "current").output == "0007 (head)\n"
-    assert run("db", "upgrade").output == "at revision 0006\n"
+    assert run("db", "upgrade").output == "at revision 0007\n"
     history = run("db", "history").output.splitlines()
-    assert [line.split()[0] for line in history[2:8]] == ["0006", "0005", "0004", "0003", "0002", "0001"]
+    assert [line.split()[0] for line in history[2:9]] == ["0007", "0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_verify_fails_naming_the_row(run: Run, corpus: Path, tmp_path: Path) -> None:
