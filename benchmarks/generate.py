@@ -36,6 +36,8 @@ SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 EVENTS_PER_DOCUMENT = 100
 FIRST_DAY, LAST_DAY = date(2019, 1, 1), date(2026, 6, 30)
 ARCHIVE_SHARE = 0.125
+#: The stances other than "asserted" that generated claims take.
+HEDGES = ("reportedly", "claimed", "anticipated", "delayed", "denied")
 
 #: Event types and weights, close to the seed corpus (182 events).
 TYPES = (
@@ -240,6 +242,10 @@ def _document(c: Corpus, n: int) -> tuple[str, str]:
             out.append(f"    when: {when}")
         if certainty != "reported":
             out.append(f"    certainty: {certainty}")
+        # One claim in eleven is hedged or negated, by position (the random stream stays as it was).
+        position = n * EVENTS_PER_DOCUMENT + k
+        if position % 11 == 0:
+            out.append(f"    stance: {HEDGES[position // 11 % len(HEDGES)]}")
         facts = _facts(c, kind_of_event)
         if facts:
             out.append("    facts:")

@@ -188,6 +188,9 @@ class Document:
     sha256: str | None
     text_name: str | None
     kind: str = "news"
+    #: The period the document says its claims belong to ("China's AI milestones in 2025"):
+    #: an undated occurrence in it happened no earlier than the frame's start.
+    frame: FuzzyDate | None = None
 
     @property
     def dated(self) -> FuzzyDate:
@@ -208,6 +211,7 @@ class Document:
             "published": self.published.to_dict() if self.published else None,
             "window": self.window.to_dict() if self.window else None,
             "sha256": self.sha256, "text": self.text_name, "kind": self.kind,
+            "frame": self.frame.to_dict() if self.frame else None,
         }
 
 

@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from chronicle import database, tables
 from chronicle.corrections import read_corrections
 from chronicle.errors import StoreError
-from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
+from chronicle.events import CORRECTION_TYPES, NEGATING, UPCASTERS, Entity, Event, upcast
 from chronicle.guard import derived_writes
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
@@ -79,7 +79,7 @@ _FOLD_SELECT = [
     tables.events.c.stream, tables.events.c.type, tables.events.c.schema_version, tables.events.c.certainty,
     tables.events.c.when_edtf, sa.type_coerce(tables.events.c.earliest, sa.Text),
     sa.type_coerce(tables.events.c.latest, sa.Text), tables.events.c.event_id, tables.events.c.document_id,
-    tables.events.c.quote, tables.events.c.facts,
+    tables.events.c.quote, tables.events.c.facts, tables.events.c.stance,
 ]
 _MODELS = sa.select(tables.entities.c.slug).where(tables.entities.c.kind == "model")
 MEMO = 100_000  # distinct (type, date, facts) whose cell values are kept while folding
@@ -117,11 +117,11 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str
     days: dict[Any, int] = {None: NO_START}
     cells: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     loads = json.loads
-    for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts in rows:
+    for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts, stance in rows:
         if subject not in models or kind in CORRECTION_TYPES:
             continue
         # What a claim gives its cells depends on its type, facts and (releases) date only.
-        memo = (kind, version, edtf if kind in RELEASE_TYPES else None, facts)
+        memo = (kind, version, edtf if kind in RELEASE_TYPES else None, facts, stance)
         given = cells.get(memo)
         if given is None:
             payload = loads(facts)
@@ -129,8 +129,8 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str
                 payload, _ = upcast(kind, version, payload)
             if len(cells) >= MEMO:
                 cells.clear()
-            given = cells[memo] = cell_values_of(kind, edtf, payload)
-        if earliest is None and kind in STATE_TYPES:
+            given = cells[memo] = cell_values_of(kind, edtf, payload, stance)
+        if earliest is None and (kind in STATE_TYPES or stance in NEGATING):
             earliest = latest  # as of its end: see chronicle.reading
         start = days.get(earliest)
         if start is None:

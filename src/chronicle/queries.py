@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from chronicle.conflicts import find_conflicts, unsettled_events
 from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
-from chronicle.events import CORRECTION_TYPES, Document, Entity, Event
+from chronicle.events import ASSERTED, CORRECTION_TYPES, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
 from chronicle.projections.base import claim_status, ordered
@@ -33,6 +33,10 @@ class Filters:
     country: str | None = None
     open_only: bool = False
     certain: bool = False
+
+    def claims(self, event: Event) -> bool:
+        """Whether a claim may stand behind a row: with ``certain``, only what its source asserts."""
+        return not self.certain or event.stance == ASSERTED
 
     def keep(self, projection: str, row: dict[str, Any]) -> bool:
         if self.certain and row.get("status") != "happened":
@@ -172,7 +176,8 @@ def _rows_of(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[d
     conflicted: set[str] | None = None
     out = {}
     for name, state in loaded.states.items():
-        rows = [r for r in state.rows(basis, ctx) if filters.keep(name, r)]
+        include = filters.claims if filters.certain else None
+        rows = [r for r in state.rows(basis, ctx, include) if filters.keep(name, r)]
         for row in rows:
             if "sources" in row:  # the projection counts its own sources and conflicts (models)
                 continue
@@ -204,8 +209,8 @@ def _answer(
     With ``unchanged=False`` models whose row is the same at every cutoff are
     left out (a diff does not need them).
     """
-    if known is not None or not any(p.name == "models" for p in selected):
-        return None
+    if known is not None or filters.certain or not any(p.name == "models" for p in selected):
+        return None  # (the stored rows do not tell asserted claims from hedged ones)
     fast = modelvalues.rows_between(store, [c for c, _ in cutoffs], _entities(store), at_seq=at_seq,
                                     unchanged=unchanged)
     if fast is None:

@@ -10,6 +10,9 @@ more narrowly, so that it never says more than the source does (DESIGN.md,
   it was true as reported on its source's date; "by September 2024", as of
   the end of September 2024. It shows at cutoffs on or after that day and
   not before; it is never "possibly happened" years earlier.
+- Rule 4, in part. A claim its source negates ("delayed", "denied") says
+  what stood as of its date's end in the same way: the release had not
+  come by then.
 
 Every path that answers (the folds, the models' stored values and rows, the
 read-model tables, diff, conflicts, exports, HTTP) reads the log through
@@ -23,6 +26,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from chronicle.events import ASSERTED, NEGATING
 from chronicle.fuzzydate import FuzzyDate, Precision
 
 #: The event types whose claims are about a state, not an occurrence.
@@ -32,21 +36,21 @@ STATE_TYPES = frozenset({
 })
 
 
-def start_of(kind: str, earliest: date | None, latest: date | None) -> date | None:
+def start_of(kind: str, earliest: date | None, latest: date | None, stance: str = ASSERTED) -> date | None:
     """The first day an answer may show a claim of type ``kind`` with these bounds on (None: open)."""
-    if earliest is None and latest is not None and kind in STATE_TYPES:
+    if earliest is None and latest is not None and (kind in STATE_TYPES or stance in NEGATING):
         return latest
     return earliest
 
 
-def read_date(kind: str, when: FuzzyDate) -> FuzzyDate:
-    """``when`` as an answer reads a claim of type ``kind``: itself, or a state's "as of" day.
+def read_date(kind: str, when: FuzzyDate, stance: str = ASSERTED) -> FuzzyDate:
+    """``when`` as an answer reads a claim of type ``kind`` and ``stance``: itself, or an "as of" day.
 
     The "as of" reading keeps the source's words and precision (``context``
     for an undated claim, ``bound`` for "by ..."), and its EDTF is the day
     itself: what the answer asserts.
     """
-    start = start_of(kind, when.earliest, when.latest)
+    start = start_of(kind, when.earliest, when.latest, stance)
     if start == when.earliest:
         return when
     assert start is not None
@@ -67,13 +71,17 @@ def as_of(when: FuzzyDate) -> date | None:
 _OPEN_STARTS = (Precision.CONTEXT, Precision.BOUND)
 
 
-def explain(kind: str, stored: FuzzyDate) -> dict[str, Any]:
+def explain(kind: str, stored: FuzzyDate, stance: str = ASSERTED) -> dict[str, Any]:
     """How answers read a claim of type ``kind`` stored with the date ``stored``, and why (for ``show``)."""
-    read = read_date(kind, stored)
+    read = read_date(kind, stored, stance)
     day = as_of(read)
     if day is not None:
         source = "its source's date" if stored.precision is Precision.CONTEXT else f"the end of {stored.text!r}"
-        reason = f"a claim about a state holds as of {source} ({day.isoformat()}), not before"
+        what = "a claim about a state" if kind in STATE_TYPES else f"a {stance} claim"
+        reason = f"{what} holds as of {source} ({day.isoformat()}), not before"
+    elif stored.precision is Precision.CONTEXT and stored.earliest is not None and stored.latest is not None:
+        reason = (f"undated in its source: not before {stored.earliest.isoformat()} (the start of the frame its "
+                  f"document states), by {stored.latest.isoformat()} (its source's date)")
     elif stored.earliest is None and stored.latest is not None:
         reason = (f"an occurrence by {stored.latest.isoformat()}: possibly happened at any cutoff before that day "
                   "(no earlier bound is known)")

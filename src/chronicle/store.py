@@ -62,7 +62,7 @@ COMPARED_FIELDS = (
     "quote", "stance", "note",
 )
 OFFSET_FIELDS = ("quote_start", "quote_end")
-DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")
+DOCUMENT_FIELDS = ("title", "publisher", "url", "kind", "published", "window", "sha256", "text_name", "frame")
 
 
 @contextmanager
@@ -225,13 +225,14 @@ def _document_row(doc: Document) -> dict[str, Any]:
         "known_from": doc.known_from,
         "sha256": doc.sha256,
         "text_name": doc.text_name,
+        "frame": canonical_json(doc.frame.to_dict()) if doc.frame else None,
     }
 
 
 #: The columns of ``documents`` a Document holds, which :func:`_document_from_row` reads
 #: (not the timestamps: SQLAlchemy parses SQLite's dates in Python, half the time of a read).
 _DOCUMENT_SELECT = sa.select(*(documents_t.c[name] for name in (
-    "id", "title", "publisher", "url", "kind", "published", "window", "sha256", "text_name")))
+    "id", "title", "publisher", "url", "kind", "published", "window", "sha256", "text_name", "frame")))
 
 
 def _document_from_row(row: Mapping[Any, Any], dates: dict[str, FuzzyDate] | None = None) -> Document:
@@ -256,6 +257,7 @@ def _document_from_row(row: Mapping[Any, Any], dates: dict[str, FuzzyDate] | Non
         window=dated(row["window"]),
         sha256=row["sha256"],
         text_name=row["text_name"],
+        frame=dated(row["frame"]),
     )
 
 
@@ -471,16 +473,16 @@ class _Decoder:
         self.moments: dict[Any, Any] = {}
         self.strings: dict[str, str] = {}
         #: With ``reading``, dates as answers read them (see chronicle.reading), by type and stored date.
-        self.readings: dict[tuple[str, FuzzyDate], FuzzyDate] | None = {} if reading else None
+        self.readings: dict[tuple[str, str, FuzzyDate], FuzzyDate] | None = {} if reading else None
 
-    def read(self, kind: str, when: FuzzyDate) -> FuzzyDate:
+    def read(self, kind: str, when: FuzzyDate, stance: str) -> FuzzyDate:
         """``when`` as the decoder hands it out: stored, or read as an answer reads it."""
         readings = self.readings
         if readings is None or when.earliest is not None:
             return when  # only a date with an open start is ever read otherwise
-        found = readings.get((kind, when))
+        found = readings.get((kind, stance, when))
         if found is None:
-            found = readings[(kind, when)] = read_date(kind, when)
+            found = readings[(kind, stance, when)] = read_date(kind, when, stance)
         return found
 
     def batch(self, rows: Iterable[Sequence[Any]], documents: set[str] | None = None) -> list[Event]:
@@ -508,7 +510,7 @@ class _Decoder:
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
             if reading is not None and when.earliest is None:
-                when = self.read(kind, when)
+                when = self.read(kind, when, stance)
             moment = moments.get(recorded)
             if moment is None:
                 moment = moments[recorded] = _moment(recorded)
@@ -530,7 +532,7 @@ class _Decoder:
         out: list[Claimed] = []
         append = out.append
         for (seq, event_id, kind, stream, version, when_text, when_edtf, earliest, latest, precision, qualifier,
-             anchor, certainty, facts, document, quote) in rows:
+             anchor, certainty, facts, document, quote, stance) in rows:
             key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
             when = dates.get(key)
             if when is None:
@@ -540,7 +542,7 @@ class _Decoder:
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
             if when.earliest is None:
-                when = self.read(kind, when)
+                when = self.read(kind, when, stance)
             append((seq, event_id, kind, share(stream, stream), when, share(certainty, certainty), payload,
                     share(document, document), quote))
         return out
@@ -560,7 +562,7 @@ def _when(key: tuple[Any, ...]) -> FuzzyDate:
 Claimed = tuple[int, str, str, str, FuzzyDate, str, Mapping[str, Any], str, str]
 _CLAIM_COLUMNS = (
     "seq", "event_id", "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
-    "precision", "qualifier", "anchor", "certainty", "facts", "document_id", "quote",
+    "precision", "qualifier", "anchor", "certainty", "facts", "document_id", "quote", "stance",
 )
 _CLAIM_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TYPES else events_t.c[c]
                  for c in _CLAIM_COLUMNS]
@@ -569,7 +571,7 @@ _CLAIM_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TY
 def claimed(event: Event) -> Claimed:
     """An event's claim tuple, as :meth:`Store.read_claims` gives it (its date as answers read it)."""
     evidence = event.evidence
-    when = event.when if event.when.earliest is not None else read_date(event.type, event.when)
+    when = event.when if event.when.earliest is not None else read_date(event.type, event.when, event.stance)
     return (event.seq or 0, event.event_id, event.type, event.subject, when, event.certainty, event.facts,
             evidence.document, evidence.quote)
 

@@ -26,6 +26,7 @@ from chronicle.events import (
     ENTITY_KINDS,
     EVENT_TYPES,
     FACTS,
+    NEGATING,
     QUANTITY_OPS,
     REQUIRED_FACTS,
     STANCES,
@@ -36,14 +37,15 @@ from chronicle.events import (
     Evidence,
     event_id,
 )
-from chronicle.fuzzydate import FuzzyDate, context_date, parse, parse_edtf
+from chronicle.fuzzydate import FuzzyDate, Precision, context_date, framed_date, parse, parse_edtf
+from chronicle.reading import STATE_TYPES
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_QUOTE_WORDS = 25
 EVENT_KEYS = {"id", "type", "subject", "entities", "when", "certainty", "stance", "facts", "quote",
               "status", "confidence", "offsets", "note"}
-DOCUMENT_KEYS = {"id", "title", "publisher", "url", "published", "window", "kind", "text", "sha256"}
+DOCUMENT_KEYS = {"id", "title", "publisher", "url", "published", "window", "kind", "text", "sha256", "frame"}
 ENTITY_KEYS = {"slug", "kind", "name", "aliases", "country", "org", "family"}
 STATUSES = ("draft", "reviewed")
 
@@ -212,6 +214,9 @@ def _validate_document(p: _Problems, path: Path, raw: Any, documents_dirs: Seque
         p.add(line_of(raw, "window"), "document.window", "the window must have an end date")
     if published is not None and published.latest is None:
         p.add(line_of(raw, "published"), "document.published", "the publication date must have an end")
+    frame = _read_date(p, raw, "frame")
+    if frame is not None and frame.earliest is None:
+        p.add(line_of(raw, "frame"), "document.frame", "a frame needs a start (e.g. 2025 for 'milestones in 2025')")
     sha = raw.get("sha256")
     if sha is not None and (not isinstance(sha, str) or not SHA256.match(sha)):
         p.add(line_of(raw, "sha256"), "document.sha256", "must be 64 lowercase hex digits")
@@ -235,7 +240,7 @@ def _validate_document(p: _Problems, path: Path, raw: Any, documents_dirs: Seque
     return Document(
         id=doc_id, title=title.strip(), publisher=raw.get("publisher"), url=raw.get("url"),
         published=published, window=window if published is None else None, sha256=sha,
-        text_name=name, kind=kind,
+        text_name=name, kind=kind, frame=frame,
     ), text
 
 
@@ -440,6 +445,10 @@ def _validate_event(
     if len(p.items) > start or when is None:
         return None, False
     assert isinstance(local, str) and isinstance(kind, str) and isinstance(subject, str) and isinstance(quote, str)
+    if (document.frame is not None and when.precision is Precision.CONTEXT and when.earliest is None
+            and kind not in STATE_TYPES and stance not in NEGATING):
+        # Truth rule 2: an undated occurrence happened no earlier than the frame its document states.
+        when = framed_date(document.dated, document.frame)
     return Event(
         event_id=event_id(document.id, local),
         type=kind,

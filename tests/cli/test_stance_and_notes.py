@@ -54,3 +54,24 @@ def test_an_unknown_stance_is_refused_naming_file_line_and_field(run: Run, corpu
     assert any(line.endswith("test-doc.yaml:25: stance: 'rumoured' is not one of asserted, reportedly, claimed, "
                              "anticipated, delayed, denied") for line in result.output.splitlines()), result.output
     assert run("log", "--format", "ndjson").output == ""
+
+
+def test_certain_leaves_hedged_claims_out(run: Run, corpus: Path) -> None:
+    _edit(corpus, HEDGED, WITH_STANCE)
+    assert run("ingest", str(corpus)).exit_code == 0
+
+    def metrics(*flags: str) -> list[str]:
+        answer = json.loads(run("as-of", "2026-06", "--projection", "metrics", "--format", "json", *flags).output)
+        return [r["id"] for r in answer["projections"]["metrics"]["rows"]]
+
+    assert metrics() == ["test-doc:qwen-downloads#downloads"]
+    assert metrics("--certain") == []
+
+
+def test_a_delayed_release_is_no_release(run: Run, corpus: Path) -> None:
+    _edit(corpus, '    quote: "DeepSeek released R1 in January 2025"\n',
+          '    quote: "DeepSeek released R1 in January 2025"\n    stance: delayed\n')
+    assert run("ingest", str(corpus)).exit_code == 0
+    answer = json.loads(run("as-of", "2026-06", "--projection", "models", "--format", "json").output)
+    [row] = answer["projections"]["models"]["rows"]
+    assert (row["id"], row.get("first_release")) == ("deepseek-r1", None)

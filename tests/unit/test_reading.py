@@ -52,3 +52,15 @@ def test_start_of_is_the_rule_on_bare_bounds() -> None:
     assert start_of("price", None, date(2025, 3, 1)) == date(2025, 3, 1)
     assert start_of("model_release", None, date(2025, 3, 1)) is None
     assert start_of("price", None, None) is None
+
+
+@pytest.mark.parametrize("stance", ["delayed", "denied"])
+def test_a_negated_occurrence_holds_as_of_its_source_date(stance: str) -> None:
+    read = read_date("model_release", UNDATED, stance)
+    assert (read.earliest, read.latest) == (date(2026, 1, 21), date(2026, 1, 21))
+    assert start_of("model_release", None, date(2026, 1, 21), stance) == date(2026, 1, 21)
+
+
+@pytest.mark.parametrize("stance", ["asserted", "reportedly", "claimed", "anticipated"])
+def test_other_stances_leave_an_occurrence_as_stored(stance: str) -> None:
+    assert read_date("model_release", UNDATED, stance) is UNDATED

@@ -26,7 +26,7 @@ def _filters(country: str | None, open_only: bool, certain: bool) -> queries.Fil
 @PROJECTION
 @KNOWN_AT
 @AT_SEQ
-@click.option("--certain", is_flag=True, help="Hide rows that only possibly happened or are only expected.")
+@click.option("--certain", is_flag=True, help="Only rows that surely happened, from claims their sources assert (no hedged ones).")
 @click.option("--country", help="Only models and orgs of this country (ISO code, e.g. CN).")
 @click.option("--open", "open_only", is_flag=True, help="Only open-weight / open-source models.")
 @click.option("--explain", is_flag=True, help="Show the quotes behind each row, and the notes on them.")

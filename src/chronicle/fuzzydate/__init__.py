@@ -6,7 +6,7 @@ dates" and "Three clocks".
 """
 
 from chronicle.fuzzydate.calendar import chinese_new_year
-from chronicle.fuzzydate.cutoff import context_date, parse_cutoff, status
+from chronicle.fuzzydate.cutoff import context_date, framed_date, parse_cutoff, status
 from chronicle.fuzzydate.edtf_subset import parse_edtf
 from chronicle.fuzzydate.model import Anchor, FuzzyDate, Precision, Qualifier, Status
 from chronicle.fuzzydate.reading import parse
@@ -19,6 +19,7 @@ __all__ = [
     "Status",
     "chinese_new_year",
     "context_date",
+    "framed_date",
     "parse",
     "parse_cutoff",
     "parse_edtf",

@@ -66,3 +66,18 @@ def context_date(published: FuzzyDate) -> FuzzyDate:
     latest = published.latest
     edtf = f"../{latest.isoformat()}" if latest is not None else "../.."
     return FuzzyDate("", edtf, None, latest, Precision.CONTEXT, anchor=Anchor.PUBLICATION)
+
+
+def framed_date(published: FuzzyDate, frame: FuzzyDate) -> FuzzyDate:
+    """:func:`context_date` bounded below by the start of the document's stated ``frame``.
+
+    A document that says what period it covers ("China's AI milestones in
+    2025") dates its undated occurrences no earlier than that period's start.
+    A frame that starts after the document's end bounds nothing.
+    """
+    undated = context_date(published)
+    start, latest = frame.earliest, undated.latest
+    if start is None or latest is None or start > latest:
+        return undated
+    return FuzzyDate("", f"{start.isoformat()}/{latest.isoformat()}", start, latest, Precision.CONTEXT,
+                     anchor=Anchor.PUBLICATION)

@@ -21,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.events import ASSERTED, CORRECTION_TYPES, NEGATING, Event
 from chronicle.fuzzydate import FuzzyDate, parse_edtf
 from chronicle.hashchain import canonical_json
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY, Claim, Context, Projection, strongest
@@ -81,13 +81,16 @@ DISAGREEMENTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 
 def cell_values(event: Event) -> list[tuple[str, str]]:
     """(cell, canonical JSON of the value) for every cell a model's claim gives a value."""
-    return cell_values_of(event.type, event.when.edtf, event.facts)
+    return cell_values_of(event.type, event.when.edtf, event.facts, event.stance)
 
 
-def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``cell_values`` of a claim of type ``kind``, dated ``edtf``, with these facts."""
+def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any], stance: str = ASSERTED) -> list[tuple[str, str]]:
+    """``cell_values`` of a claim of type ``kind``, dated ``edtf``, with these facts and this stance.
+
+    A release its source says was delayed or denied is no release: it gives no first release.
+    """
     found = [(ANY, "null")]
-    if kind in RELEASE_TYPES:
+    if kind in RELEASE_TYPES and stance not in NEGATING:
         found.append((RELEASE, canonical_json(edtf)))
     for name, value_of in _CELLS:
         value = value_of(facts)
@@ -189,7 +192,7 @@ class Models(Projection):
         return (event.subject,) if entity is not None and entity.kind == "model" else ()
 
     def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
-        has_release = any(e.type in RELEASE_TYPES for e in known)
+        has_release = any(e.type in RELEASE_TYPES and e.stance not in NEGATING for e in known)
         return model_row(key, values_from_claims(claims, ctx), has_release, ctx)
 
     def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
