@@ -16,7 +16,7 @@ from typing import Any
 
 from chronicle import queries
 from chronicle.errors import ChronicleError
-from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.events import CORRECTION_TYPES, Event, web_url
 from chronicle.fuzzydate import FuzzyDate, Precision, Qualifier
 from chronicle.projections import get
 from chronicle.render import cell, dumps, ndjson_lines, render_rows
@@ -154,8 +154,9 @@ def _slide(event: Event, ctx: Any) -> dict[str, Any]:
         notes.insert(0, "opinion")
     display = words + "".join(f" ({n})" for n in notes)
     source = html.escape(doc.title if doc else event.document)
-    if doc is not None and doc.url:
-        source = f'<a href="{html.escape(doc.url, quote=True)}">{source}</a>'
+    link = web_url(doc.url) if doc is not None else None
+    if link is not None:  # only http(s): a url stored before the validator checked it stays text
+        source = f'<a href="{html.escape(link, quote=True)}">{source}</a>'
     if doc is not None and doc.publisher:
         source += f", {html.escape(doc.publisher)}"
     subject = ctx.name_of(event.subject)
