@@ -134,8 +134,13 @@ def csv_lines(rows: Iterable[Sequence[Any]], raw: bool = False) -> Iterator[str]
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a cell holding "\n" but not one holding a lone "\r"
+    # (with "\n" as the line end), which a reader then takes for a line end. Only
+    # a raw cell can hold one; its row is written with every cell quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        writer.writerow([csv_cell(v, raw) for v in row])
+        cells = [csv_cell(v, raw) for v in row]
+        (quoted if raw and any("\r" in c for c in cells) else writer).writerow(cells)
         yield out.getvalue()
         out.seek(0)
         out.truncate()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -93,6 +95,13 @@ def test_raw_csv_cells_are_exact() -> None:
     rows = [{"name": "=1+1", "n": -3.5, "q": f"{ESC}[31mred"}]
     assert render_rows(rows, ["name", "n", "q"], "csv") == "name,n,q\n'=1+1,-3.5,red\n"
     assert render_rows(rows, ["name", "n", "q"], "csv", raw_csv=True) == f"name,n,q\n=1+1,-3.5,{ESC}[31mred\n"
+
+
+def test_a_raw_carriage_return_stays_inside_its_cell() -> None:
+    rows = [{"a": "x\ry", "b": "z"}, {"a": "plain", "b": 1}]
+    text = render_rows(rows, ["a", "b"], "csv", raw_csv=True)
+    assert text == 'a,b\n"x\ry","z"\nplain,1\n'
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["a", "b"], ["x\ry", "z"], ["plain", "1"]]
 
 
 def test_tables_and_markdown_are_printable_with_their_widths_right() -> None:

@@ -45,7 +45,10 @@ def _with_cutoff_hint(exc: click.UsageError) -> click.UsageError:
                             exc.ctx)
 
 
-@click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# color=True: click must not strip escape sequences from what it prints. People's
+# formats carry none (render.printable); a machine format carries the stored text
+# exactly (JSON escapes it, --raw-csv asks for it), whether stdout is a terminal or a pipe.
+@click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"], "color": True})
 @click.version_option(package_name="chronicle")
 @click.option(
     "--db",
