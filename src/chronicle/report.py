@@ -2,7 +2,7 @@
 
 Programs get JSON (``render.dumps`` of the answer itself); people get these
 tables. Everything goes through ``render.render_rows`` so the bytes are
-deterministic.
+deterministic, and lines outside a table through ``render.printable``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from chronicle.projections import STATUS_MARK
 from chronicle.projections.values import display
-from chronicle.render import render_rows
+from chronicle.render import printable, render_rows
 
 LEGEND = "● happened   ◐ possibly happened (date too vague to know)   ○ expected (forecast)   ⚠ sources disagree"
 HEADERS = {
@@ -84,7 +84,7 @@ def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False) -> str:
             parts.append(_section(proj["title"], name, rows, fmt, explain))
     if answer.get("retracted"):
         parts.append("Retracted: " + "; ".join(f"{r['event']} ({r['reason']})" for r in answer["retracted"]) + "\n")
-    return "\n".join(parts)
+    return printable("\n".join(parts))
 
 
 def as_of_csv(answer: dict[str, Any], raw_csv: bool = False) -> str:
@@ -124,7 +124,7 @@ def diff_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
     if fmt == "csv":
         return render_rows(rows, columns, "csv", raw_csv=raw_csv)
     rows = [{k: _fit(v, CELL_WIDTH * 2 if k == "old → new" else CELL_WIDTH) for k, v in r.items()} for r in rows]
-    return head + "\n" + render_rows(rows, columns, fmt)
+    return printable(head) + "\n" + render_rows(rows, columns, fmt)
 
 
 def conflicts_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
