@@ -378,3 +378,8 @@ def test_epoch_links_and_names_are_only_text(store_url: str, tmp_path: Path) -> 
     slides = json.loads(run("export", "timelinejs").stdout)["events"]
     for slide in slides:
         hrefs_are_web(slide["text"]["text"], "export timelinejs")
+    # a later snapshot without the row names it among the rows removed
+    later = run("import", "epoch", str(snapshot(tmp_path, "later.csv", R1, header=HEADER)), "--snapshot-date",
+                "2025-02-01", "--complete").stdout
+    human(later, "import epoch")
+    assert "removed 1 of the 2 rows stored: Model\n" in later
