@@ -139,24 +139,25 @@ class Chronicle:
 
     def export(self, what: str, name: str | None = None, *, format: str | None = None, as_of: str = "today",
                known_at: str | None = None, at_seq: int | None = None, output: str | Path | None = None,
-               **filters: Any) -> str:
+               raw_csv: bool = False, **filters: Any) -> str:
         """``chronicle export events|projection NAME|timelinejs`` as text, or written to ``output``.
 
         ``events`` takes ``format="ndjson"|"csv"`` and the filters of
         :meth:`log`; ``projection`` takes a projection ``name``,
         ``format="json"|"csv"``, ``as_of``, ``known_at`` and ``at_seq``;
-        ``timelinejs`` takes ``title``.
+        ``timelinejs`` takes ``title``. CSV cells are neutralised for spreadsheets
+        (see ``render.csv_cell``) unless ``raw_csv``.
         """
         if what == "events":
             flt = self._filter(filters.pop("types", ()), filters.pop("subjects", ()), filters.pop("documents", ()),
                                filters.pop("since", None), filters.pop("until", None), filters.pop("after", None),
                                filters.pop("limit", None))
-            chunks: Any = exporting.events(self.store, flt, format or "ndjson")
+            chunks: Any = exporting.events(self.store, flt, format or "ndjson", raw_csv=raw_csv)
         elif what == "projection":
             if name is None:
                 raise ChronicleError("export projection needs a projection name", "e.g. export('projection', 'models')")
             document = exporting.projection(self.store, name, as_of, known_at=known_at, at_seq=at_seq)
-            chunks = [exporting.projection_text(document, format or "json")]
+            chunks = [exporting.projection_text(document, format or "json", raw_csv=raw_csv)]
         elif what == "timelinejs":
             chunks = [dumps(exporting.timelinejs(self.store, title=filters.pop("title", "chronicle timeline"))) + "\n"]
         else:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from chronicle.fuzzydate import FuzzyDate
 
@@ -213,6 +214,27 @@ class Document:
             "sha256": self.sha256, "text": self.text_name, "kind": self.kind,
             "frame": self.frame.to_dict() if self.frame else None,
         }
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) address, else None.
+
+    The only addresses chronicle accepts for a document and ever writes as a
+    link: never ``javascript:``, ``data:``, ``file:`` or a relative link, and
+    nothing with a space or a control character in it.
+    """
+    if not url:
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unbalanced [ in the host
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    if any(c.isspace() or c <= "\x1f" or "\x7f" <= c <= "\x9f" for c in text):
+        return None
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,17 @@ the same store gives the same bytes.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
 from chronicle import queries
 from chronicle.errors import ChronicleError
-from chronicle.events import CORRECTION_TYPES, Event
+from chronicle.events import CORRECTION_TYPES, Event, web_url
 from chronicle.fuzzydate import FuzzyDate, Precision, Qualifier
 from chronicle.projections import get
-from chronicle.render import cell, dumps, ndjson_lines, render_rows
+from chronicle.render import csv_lines, dumps, ndjson_lines, render_rows
 from chronicle.store import LogFilter, Store
 
 EVENT_FORMATS = ("ndjson", "csv")
@@ -42,24 +40,24 @@ def flat(event: Event) -> dict[str, Any]:
     return data
 
 
-def events(store: Store, flt: LogFilter | None = None, fmt: str = "ndjson") -> Iterator[str]:
-    """The log (or the part ``flt`` selects) as NDJSON lines or CSV lines, streamed."""
+def events(store: Store, flt: LogFilter | None = None, fmt: str = "ndjson", *, raw_csv: bool = False) -> Iterator[str]:
+    """The log (or the part ``flt`` selects) as NDJSON lines or CSV lines, streamed.
+
+    CSV cells are neutralised for spreadsheets (``render.csv_cell``) unless ``raw_csv``.
+    """
     if fmt == "ndjson":
         yield from ndjson_lines(e.to_dict() for e in store.read(flt))
         return
     if fmt != "csv":
         raise ChronicleError(f"cannot export events as {fmt!r}", f"choose from {', '.join(EVENT_FORMATS)}")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EVENT_COLUMNS)
-    for event in store.read(flt):
+    yield from csv_lines(_event_rows(store.read(flt)), raw_csv)
+
+
+def _event_rows(events: Iterable[Event]) -> Iterator[list[Any]]:
+    yield EVENT_COLUMNS
+    for event in events:
         row = flat(event)
-        writer.writerow([cell(row.get(c)) for c in EVENT_COLUMNS])
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    if out.tell():
-        yield out.getvalue()
+        yield [row.get(c) for c in EVENT_COLUMNS]
 
 
 def projection(
@@ -81,12 +79,12 @@ def projection(
     }
 
 
-def projection_text(document: dict[str, Any], fmt: str) -> str:
-    """A projection export as JSON, or as CSV with one plain column per cell."""
+def projection_text(document: dict[str, Any], fmt: str, *, raw_csv: bool = False) -> str:
+    """A projection export as JSON, or as CSV with one plain column per cell (exact with ``raw_csv``)."""
     if fmt == "json":
         return dumps(document) + "\n"
     if fmt == "csv":
-        return render_rows(document["rows"], document["columns"], "csv")
+        return render_rows(document["rows"], document["columns"], "csv", raw_csv=raw_csv)
     raise ChronicleError(f"cannot export a projection as {fmt!r}", f"choose from {', '.join(PROJECTION_FORMATS)}")
 
 
@@ -154,8 +152,9 @@ def _slide(event: Event, ctx: Any) -> dict[str, Any]:
         notes.insert(0, "opinion")
     display = words + "".join(f" ({n})" for n in notes)
     source = html.escape(doc.title if doc else event.document)
-    if doc is not None and doc.url:
-        source = f'<a href="{html.escape(doc.url, quote=True)}">{source}</a>'
+    link = web_url(doc.url) if doc is not None else None
+    if link is not None:  # only http(s): a url stored before the validator checked it stays text
+        source = f'<a href="{html.escape(link, quote=True)}">{source}</a>'
     if doc is not None and doc.publisher:
         source += f", {html.escape(doc.publisher)}"
     subject = ctx.name_of(event.subject)

@@ -2,7 +2,7 @@
 
 Programs get JSON (``render.dumps`` of the answer itself); people get these
 tables. Everything goes through ``render.render_rows`` so the bytes are
-deterministic.
+deterministic, and lines outside a table through ``render.printable``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from chronicle.projections import STATUS_MARK
 from chronicle.projections.values import display
-from chronicle.render import render_rows
+from chronicle.render import printable, render_rows
 
 LEGEND = "● happened   ◐ possibly happened (date too vague to know)   ○ expected (forecast)   ⚠ sources disagree"
 HEADERS = {
@@ -96,10 +96,10 @@ def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False, notes: M
             parts.append(_section(proj["title"], name, rows, fmt, explain, notes))
     if answer.get("retracted"):
         parts.append("Retracted: " + "; ".join(f"{r['event']} ({r['reason']})" for r in answer["retracted"]) + "\n")
-    return "\n".join(parts)
+    return printable("\n".join(parts))
 
 
-def as_of_csv(answer: dict[str, Any]) -> str:
+def as_of_csv(answer: dict[str, Any], raw_csv: bool = False) -> str:
     """One projection: its own columns; several: long form (projection, id, field, value)."""
     projections = answer["projections"]
     if len(projections) == 1:
@@ -107,16 +107,16 @@ def as_of_csv(answer: dict[str, Any]) -> str:
         columns = ["id", "status", "conflict", *proj["columns"], "sources"]
         rows = [{c: display(r.get(c)) if c not in ("id", "status", "conflict", "sources") else r.get(c)
                  for c in columns} for r in proj["rows"]]
-        return render_rows(rows, columns, "csv")
+        return render_rows(rows, columns, "csv", raw_csv=raw_csv)
     long = [
         {"projection": name, "id": r["id"], "status": r["status"], "field": c, "value": display(r.get(c))}
         for name, proj in projections.items() for r in proj["rows"] for c in proj["columns"]
         if r.get(c) not in (None, "", [])
     ]
-    return render_rows(long, ["projection", "id", "status", "field", "value"], "csv")
+    return render_rows(long, ["projection", "id", "status", "field", "value"], "csv", raw_csv=raw_csv)
 
 
-def diff_text(answer: dict[str, Any], fmt: str) -> str:
+def diff_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
     basis = answer["basis"]
     a, b = basis["from"], basis["to"]
     if a["cutoff"] == b["cutoff"]:
@@ -134,12 +134,12 @@ def diff_text(answer: dict[str, Any], fmt: str) -> str:
     ]
     columns = ["projection", "change", "row", "field", "old → new", "documents"]
     if fmt == "csv":
-        return render_rows(rows, columns, "csv")
+        return render_rows(rows, columns, "csv", raw_csv=raw_csv)
     rows = [{k: _fit(v, CELL_WIDTH * 2 if k == "old → new" else CELL_WIDTH) for k, v in r.items()} for r in rows]
-    return head + "\n" + render_rows(rows, columns, fmt)
+    return printable(head) + "\n" + render_rows(rows, columns, fmt)
 
 
-def conflicts_text(answer: dict[str, Any], fmt: str) -> str:
+def conflicts_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
     rows = [
         {"subject": c["subject"], "fact": c["fact"], "value": claim["display"], "when": claim["when"],
          "document": claim["document"], "quote": claim["quote"],
@@ -148,10 +148,10 @@ def conflicts_text(answer: dict[str, Any], fmt: str) -> str:
     ]
     if fmt != "csv":
         rows = [{k: _fit(str(v), CELL_WIDTH + 12) for k, v in r.items()} for r in rows]
-    return render_rows(rows, ["subject", "fact", "value", "when", "document", "rank", "quote"], fmt)
+    return render_rows(rows, ["subject", "fact", "value", "when", "document", "rank", "quote"], fmt, raw_csv=raw_csv)
 
 
-def talent_text(answer: dict[str, Any], fmt: str) -> str:
+def talent_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
     rows = [r | {"period": p["period"]} for p in answer["periods"] for r in p["rows"]]
     columns = SHOWN["talent"]
-    return render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=HEADERS)
+    return render_rows([_display_row(r, columns) for r in rows], columns, fmt, headers=HEADERS, raw_csv=raw_csv)

@@ -36,6 +36,7 @@ from chronicle.events import (
     Event,
     Evidence,
     event_id,
+    web_url,
 )
 from chronicle.fuzzydate import FuzzyDate, Precision, context_date, framed_date, parse, parse_edtf
 from chronicle.reading import STATE_TYPES
@@ -202,6 +203,12 @@ def _validate_document(p: _Problems, path: Path, raw: Any, documents_dirs: Seque
     for key in ("publisher", "url", "text"):
         if raw.get(key) is not None and not isinstance(raw.get(key), str):
             p.add(line_of(raw, key), f"document.{key}", "must be text or null")
+    url = raw.get("url")
+    if isinstance(url, str) and web_url(url) is None:
+        # Only http(s) addresses: a url is written as a link (TimelineJS, the
+        # timeline page), and javascript:, data: or file: links must never be.
+        p.add(line_of(raw, "url"), "document.url",
+              f"{url!r} is not an http(s) address: give the https:// link, or null when the text gives none")
     kind = raw.get("kind", "news")
     if kind not in DOCUMENT_KINDS:
         p.add(line_of(raw, "kind"), "document.kind", f"{kind!r} is not one of {', '.join(DOCUMENT_KINDS)}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from chronicle.cli import main
@@ -55,6 +57,20 @@ def test_without_output_the_draft_goes_to_stdout(folder: Path) -> None:
     assert "# 1 proposed entity (acme-robotics) and 1 event(s) about them are left out; write with -o" in text
     assert "events:\n  - id: deepseek-r1-model-release\n" in text
     assert sorted(p.name for p in folder.iterdir()) == ["article.txt", "entities.yaml"]
+
+
+def test_a_draft_from_hostile_text_escapes_every_control(folder: Path) -> None:
+    """The draft goes to a terminal and back through YAML: no control character raw (YAML refuses C1)."""
+    article = folder / "hostile.txt"
+    article.write_text("Acme \x1b]0;pwned\x07News \x9b2J today\n"
+                       "DeepSeek released DeepSeek-R1 \x9b31m on April 2, 2025, an open-weight model.\n")
+    code, text, err = _run(folder, "extract", str(article), "--published", "2025-06-01",
+                           "--entities", str(folder / "entities.yaml"))
+    assert code == 0, err
+    assert re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text) is None
+    draft = yaml.safe_load(text)
+    assert draft["document"]["title"] == "Acme \x1b]0;pwned\x07News \x9b2J today"
+    assert draft["events"][0]["quote"] == "DeepSeek released DeepSeek-R1 \x9b31m on April 2, 2025, an open-weight model."
 
 
 @pytest.mark.parametrize("content, message", [

@@ -58,6 +58,12 @@ BAD = [
     ("id: qwen-downloads", "id: r1-release", "test-doc.yaml:19: id: duplicate local id 'r1-release' (first on line 11)"),
     ("unit: count", "unit: USD", "test-doc.yaml:23: facts.downloads: unit 'USD' does not fit; use one of count"),
     ("openness: open-weight", "weights: open", "test-doc.yaml:17: facts.weights: unknown fact; see FACTS in chronicle.events for the names"),
+    ("url: https://example.org/a", "url: javascript:alert(document.domain)",
+     "test-doc.yaml:5: document.url: 'javascript:alert(document.domain)' is not an http(s) address: "
+     "give the https:// link, or null when the text gives none"),
+    ("url: https://example.org/a", "url: data:text/html,hi", "test-doc.yaml:5: document.url: 'data:text/html,hi' is not"),
+    ("url: https://example.org/a", "url: file:///etc/passwd", "test-doc.yaml:5: document.url: 'file:///etc/passwd' is not"),
+    ("url: https://example.org/a", "url: //example.org/a", "test-doc.yaml:5: document.url: '//example.org/a' is not"),
 ]
 
 

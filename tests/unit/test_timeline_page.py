@@ -12,8 +12,8 @@ from builders import doc, event
 
 from chronicle.conflicts import find_conflicts
 from chronicle.events import Entity
+from chronicle.events import web_url as safe_url
 from chronicle.page import timeline_html
-from chronicle.page.html import safe_url
 from chronicle.page.layout import Placed, pack
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.series import Timeline
@@ -177,6 +177,14 @@ def test_only_http_links() -> None:
     assert safe_url("http://example.org") == "http://example.org"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//example.org", "/local", "", None, "ftp://x.org/f"):
         assert safe_url(bad) is None
+
+
+def test_web_urls_are_absolute_http_without_space_or_control() -> None:
+    assert safe_url(" HTTPS://example.org/a?b=c#d ") == "HTTPS://example.org/a?b=c#d"
+    for bad in ("java\tscript:alert(1)", " javascript:alert(1)", "JavaScript:alert(1)", "https://exa mple.org/",
+                "https://example.org/\x1b]0;x\x07", "https://example.org/\x9b", "http://[::1", "https://",
+                "mailto:a@example.org", "vbscript:x"):
+        assert safe_url(bad) is None, bad
 
 
 def test_an_empty_answer_is_still_a_page() -> None:

@@ -14,22 +14,36 @@ from typing import Any
 import click
 
 from chronicle.errors import ChronicleError
+from chronicle.render import printable
 
 
 class ChronicleGroup(click.Group):
     """Turns every ChronicleError into one ``Error: ...`` line and exit 1; a date given
-    as an argument where the cutoff is ``--as-of`` is told so."""
+    as an argument where the cutoff is ``--as-of`` is told so. Errors quote what
+    they were given (a title, a value), so they are ``printable``."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ChronicleError as exc:
-            click.echo(f"Error: {exc.message}", err=True)
+            click.echo(f"Error: {printable(exc.message)}", err=True)
             if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
+                click.echo(f"Hint: {printable(exc.hint)}", err=True)
             ctx.exit(1)
         except click.UsageError as exc:
-            raise _with_cutoff_hint(exc) from None
+            raise _printable(_with_cutoff_hint(exc)) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _printable(exc) from None
+
+
+def _printable(exc: click.UsageError) -> click.UsageError:
+    """The usage error, its message ``printable`` (click quotes some values raw: extra arguments)."""
+    text = exc.format_message()
+    return exc if printable(text) == text else click.UsageError(printable(text), exc.ctx)
 
 
 _EXTRA = re.compile(r"Got unexpected extra argument \((\S+)\)")
@@ -45,7 +59,10 @@ def _with_cutoff_hint(exc: click.UsageError) -> click.UsageError:
                             exc.ctx)
 
 
-@click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# color=True: click must not strip escape sequences from what it prints. People's
+# formats carry none (render.printable); a machine format carries the stored text
+# exactly (JSON escapes it, --raw-csv asks for it), whether stdout is a terminal or a pipe.
+@click.group(cls=ChronicleGroup, context_settings={"help_option_names": ["-h", "--help"], "color": True})
 @click.version_option(package_name="chronicle")
 @click.option(
     "--db",

@@ -6,15 +6,16 @@ import click
 
 from chronicle import catalog
 from chronicle.cli import main
-from chronicle.cli.common import format_option, store_from
+from chronicle.cli.common import RAW_CSV, format_option, store_from
 from chronicle.render import dumps, render_rows
 
 
 @main.command()
 @click.option("--counts", is_flag=True, help="Count events per document and type instead.")
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
-def sources(ctx: click.Context, counts: bool, fmt: str) -> None:
+def sources(ctx: click.Context, counts: bool, fmt: str, raw_csv: bool) -> None:
     """List the documents in the store, with their events counted.
 
     \b
@@ -28,21 +29,22 @@ def sources(ctx: click.Context, counts: bool, fmt: str) -> None:
         if fmt == "json":
             click.echo(dumps(answer))
         else:
-            click.echo(render_rows(answer["counts"], ["document", "type", "events"], fmt), nl=False)
+            click.echo(render_rows(answer["counts"], ["document", "type", "events"], fmt, raw_csv=raw_csv), nl=False)
         return
     answer = catalog.sources(store)
     if fmt == "json":
         click.echo(dumps(answer))
     else:
         click.echo(render_rows(answer["documents"], ["id", "published_edtf", "publisher", "events", "title"], fmt,
-                               headers={"id": "document", "published_edtf": "published"}), nl=False)
+                               headers={"id": "document", "published_edtf": "published"}, raw_csv=raw_csv), nl=False)
 
 
 @main.command()
 @click.option("--kind", help="Only entities of this kind (org, model, person, ...).")
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
-def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
+def entities(ctx: click.Context, kind: str | None, fmt: str, raw_csv: bool) -> None:
     """List the entities the store knows.
 
     \b
@@ -53,4 +55,5 @@ def entities(ctx: click.Context, kind: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(dumps(answer))
     else:
-        click.echo(render_rows(answer["entities"], ["slug", "kind", "name", "country", "org", "family", "aliases"], fmt), nl=False)
+        click.echo(render_rows(answer["entities"], ["slug", "kind", "name", "country", "org", "family", "aliases"], fmt,
+                               raw_csv=raw_csv), nl=False)

@@ -23,6 +23,14 @@ def format_option(choices: Sequence[str] = FORMATS, default: str = "table") -> C
     )
 
 
+#: On every command that can write CSV.
+RAW_CSV = click.option(
+    "--raw-csv", is_flag=True,
+    help="CSV cells exactly as stored. By default a cell starting with = + - @ or tab (not a number) "
+         "gets a leading ' and control characters are stripped, so a spreadsheet never runs it.",
+)
+
+
 def log_filter_options(f: F) -> F:
     """The filters of `chronicle log`, shared by every command that selects events."""
     options = [

@@ -10,7 +10,7 @@ import click
 from chronicle import export as exporting
 from chronicle import queries
 from chronicle.cli import main
-from chronicle.cli.common import log_filter, log_filter_options, store_from
+from chronicle.cli.common import RAW_CSV, log_filter, log_filter_options, store_from
 from chronicle.outputs import write_text
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
@@ -44,11 +44,12 @@ def export() -> None:
 @log_filter_options
 @click.option("--format", "fmt", type=click.Choice(exporting.EVENT_FORMATS), default="ndjson", show_default=True,
               help="Output format.")
+@RAW_CSV
 @OUTPUT
 @click.pass_context
 def export_events(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], documents: tuple[str, ...],
                   since: str | None, until: str | None, after: int | None, limit: int | None, fmt: str,
-                  output: Path | None) -> None:
+                  raw_csv: bool, output: Path | None) -> None:
     """Every event (or those the filters select, as in `chronicle log`), streamed in sequence order.
 
     \b
@@ -57,7 +58,7 @@ def export_events(ctx: click.Context, types: tuple[str, ...], subjects: tuple[st
         chronicle export events --type talent_move --after 120
     """
     flt = log_filter(types, subjects, documents, since, until, after, limit)
-    _write(exporting.events(store_from(ctx), flt, fmt), output)
+    _write(exporting.events(store_from(ctx), flt, fmt, raw_csv=raw_csv), output)
 
 
 @export.command("projection")
@@ -67,10 +68,11 @@ def export_events(ctx: click.Context, types: tuple[str, ...], subjects: tuple[st
 @click.option("--at-seq", type=click.IntRange(min=0), help="The store as it was at this sequence number.")
 @click.option("--format", "fmt", type=click.Choice(exporting.PROJECTION_FORMATS), default="json",
               show_default=True, help="Output format.")
+@RAW_CSV
 @OUTPUT
 @click.pass_context
 def export_projection(ctx: click.Context, name: str, when: str, known_at: str | None, at_seq: int | None,
-                      fmt: str, output: Path | None) -> None:
+                      fmt: str, raw_csv: bool, output: Path | None) -> None:
     """One projection's rows at a date: JSON with its basis, or CSV with one column per cell.
 
     \b
@@ -80,7 +82,7 @@ def export_projection(ctx: click.Context, name: str, when: str, known_at: str | 
     """
     document = exporting.projection(store_from(ctx), name, when, known_at=known_at, at_seq=at_seq,
                                     filters=queries.Filters())
-    _write([exporting.projection_text(document, fmt)], output)
+    _write([exporting.projection_text(document, fmt, raw_csv=raw_csv)], output)
 
 
 @export.command("timelinejs")

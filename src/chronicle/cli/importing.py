@@ -12,7 +12,7 @@ from chronicle.cli import main
 from chronicle.cli.common import format_option, store_from
 from chronicle.errors import ChronicleError
 from chronicle.importing import Coverage, ImportReport, import_epoch
-from chronicle.render import dumps
+from chronicle.render import dumps, printable
 
 
 @main.group("import")
@@ -100,7 +100,7 @@ def epoch(ctx: click.Context, file: Path, snapshot_date: str | None, complete: b
     if fmt == "json":
         click.echo(dumps(report.to_dict()))
     else:
-        click.echo("\n".join(_summary(report)))
+        click.echo(printable("\n".join(_summary(report))))  # it names the rows removed, as the file spells them
     if report.refusal is not None:
         raise report.refusal  # a dry run of a refused snapshot fails as the import would
 

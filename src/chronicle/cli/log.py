@@ -9,7 +9,7 @@ import click
 
 from chronicle import catalog
 from chronicle.cli import main
-from chronicle.cli.common import format_option, log_filter, log_filter_options, store_from
+from chronicle.cli.common import RAW_CSV, format_option, log_filter, log_filter_options, store_from
 from chronicle.export import EVENT_COLUMNS, flat
 from chronicle.render import dumps, ndjson_lines, render_rows
 
@@ -22,10 +22,11 @@ LOG_COLUMNS = ["seq", "when", "type", "subject", "certainty", "event_id"]
 @click.option("--poll", type=click.FloatRange(min=0.01), default=0.5, show_default=True, metavar="SECONDS",
               help="With --follow: how often to look for new events.")
 @format_option(("table", "json", "csv", "ndjson"))
+@RAW_CSV
 @click.pass_context
 def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], documents: tuple[str, ...],
         since: str | None, until: str | None, after: int | None, limit: int | None, follow: bool, poll: float,
-        fmt: str) -> None:
+        fmt: str, raw_csv: bool) -> None:
     """Print stored events in sequence order.
 
     With --follow, print every event after --after, then each new one as it
@@ -67,7 +68,7 @@ def log(ctx: click.Context, types: tuple[str, ...], subjects: tuple[str, ...], d
         click.echo(dumps({"schema": "chronicle.log/1", "basis": {"store_seq": store.head()}, "events": items}))
     else:
         rows = [flat(e) for e in events]
-        click.echo(render_rows(rows, LOG_COLUMNS if fmt == "table" else EVENT_COLUMNS, fmt), nl=False)
+        click.echo(render_rows(rows, LOG_COLUMNS if fmt == "table" else EVENT_COLUMNS, fmt, raw_csv=raw_csv), nl=False)
 
 
 @main.command()

@@ -6,7 +6,7 @@ import click
 
 from chronicle import corrections, queries, report
 from chronicle.cli import main
-from chronicle.cli.common import format_option, store_from
+from chronicle.cli.common import RAW_CSV, format_option, store_from
 from chronicle.events import Event
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
@@ -31,9 +31,10 @@ def _filters(country: str | None, open_only: bool, certain: bool) -> queries.Fil
 @click.option("--open", "open_only", is_flag=True, help="Only open-weight / open-source models.")
 @click.option("--explain", is_flag=True, help="Show the quotes behind each row, and the notes on them.")
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
 def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at: str | None, at_seq: int | None,
-          certain: bool, country: str | None, open_only: bool, explain: bool, fmt: str) -> None:
+          certain: bool, country: str | None, open_only: bool, explain: bool, fmt: str, raw_csv: bool) -> None:
     """What was true at the end of WHEN (2025, 2025-06, 2025-Q2, 2025-06-15 or today).
 
     Each row is marked happened, possibly happened (its date is too vague to
@@ -51,7 +52,7 @@ def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at:
     if fmt == "json":
         click.echo(dumps(answer))
     elif fmt == "csv":
-        click.echo(report.as_of_csv(answer), nl=False)
+        click.echo(report.as_of_csv(answer, raw_csv), nl=False)
     else:
         notes = store.notes(report.cited(answer)) if explain else {}
         click.echo(report.as_of_text(answer, fmt, explain, notes), nl=False)
@@ -68,10 +69,11 @@ def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at:
 @click.option("--country", help="Only models and orgs of this country.")
 @click.option("--open", "open_only", is_flag=True, help="Only open models.")
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
 def diff(ctx: click.Context, a: str | None, b: str | None, projections: tuple[str, ...], known_at: str | None,
          at_seq: int | None, known_between: tuple[str, str] | None, country: str | None, open_only: bool,
-         fmt: str) -> None:
+         fmt: str, raw_csv: bool) -> None:
     """What changed between the answers at A and B: rows added, removed, cells changed.
 
     \b
@@ -83,7 +85,7 @@ def diff(ctx: click.Context, a: str | None, b: str | None, projections: tuple[st
         raise click.UsageError("with --known-between give at most one date (the cutoff)")
     answer = queries.diff(store_from(ctx), a, b, projections=projections, known_at=known_at,
                           known_between=known_between, at_seq=at_seq, filters=_filters(country, open_only, False))
-    click.echo(dumps(answer) if fmt == "json" else report.diff_text(answer, fmt), nl=fmt == "json")
+    click.echo(dumps(answer) if fmt == "json" else report.diff_text(answer, fmt, raw_csv), nl=fmt == "json")
 
 
 @main.command()
@@ -91,8 +93,9 @@ def diff(ctx: click.Context, a: str | None, b: str | None, projections: tuple[st
 @click.option("--as-of", "when", default="today", show_default=True, help="Cutoff.")
 @KNOWN_AT
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
-def talent(ctx: click.Context, by: str, when: str, known_at: str | None, fmt: str) -> None:
+def talent(ctx: click.Context, by: str, when: str, known_at: str | None, fmt: str, raw_csv: bool) -> None:
     """Talent moves grouped by period; a move dated too vaguely gets a visible "unknown" row.
 
     \b
@@ -100,7 +103,7 @@ def talent(ctx: click.Context, by: str, when: str, known_at: str | None, fmt: st
         chronicle talent --by quarter
     """
     answer = queries.talent(store_from(ctx), by=by, when=when, known_at=known_at)
-    click.echo(dumps(answer) if fmt == "json" else report.talent_text(answer, fmt), nl=fmt == "json")
+    click.echo(dumps(answer) if fmt == "json" else report.talent_text(answer, fmt, raw_csv), nl=fmt == "json")
 
 
 @main.command()
@@ -109,9 +112,10 @@ def talent(ctx: click.Context, by: str, when: str, known_at: str | None, fmt: st
 @AT_SEQ
 @click.option("--all", "include_settled", is_flag=True, help="Also show conflicts a ranking has settled.")
 @format_option(("table", "json", "csv", "markdown"))
+@RAW_CSV
 @click.pass_context
 def conflicts(ctx: click.Context, when: str, known_at: str | None, at_seq: int | None, include_settled: bool,
-              fmt: str) -> None:
+              fmt: str, raw_csv: bool) -> None:
     """Claims on the same subject and fact that disagree, side by side with their sources.
 
     \b
@@ -124,7 +128,7 @@ def conflicts(ctx: click.Context, when: str, known_at: str | None, at_seq: int |
     if fmt == "json":
         click.echo(dumps(answer))
     else:
-        click.echo(report.conflicts_text(answer, fmt), nl=False)
+        click.echo(report.conflicts_text(answer, fmt, raw_csv), nl=False)
 
 
 @main.command()

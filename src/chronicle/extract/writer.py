@@ -7,7 +7,6 @@ same draft always gives the same bytes.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from chronicle.extract.draft import Draft
 from chronicle.outputs import write_files
+from chronicle.render import dumps
 
 _PLAIN = re.compile(r"[a-z][a-z0-9._-]*")
 _YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf"}
@@ -36,8 +36,9 @@ def _scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text) and text not in _YAML_WORDS:
         return text
-    # JSON strings are valid double-quoted YAML scalars.
-    return json.dumps(str(value), ensure_ascii=False)
+    # JSON strings are valid double-quoted YAML scalars; ``dumps`` escapes every
+    # control character, C1 too, which YAML refuses to read raw.
+    return dumps(text, indent=None)
 
 
 def events_yaml(draft: Draft, proposals_file: str | None) -> str:

@@ -9,29 +9,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
+from chronicle.events import web_url
 from chronicle.page.assets import CSS, SCRIPT
 from chronicle.page.layout import lanes as lay_out_lanes
 from chronicle.page.layout import scale_for, ticks
 from chronicle.page.svg import chart, esc, legend
-
-
-def safe_url(url: str | None) -> str | None:
-    """The url if it is an absolute http(s) link, else None (no javascript:, data: or relative links)."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+from chronicle.render import dumps
 
 
 def _script_json(value: Any) -> str:
-    """JSON that cannot end its <script> element or open a comment."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """JSON that cannot end its <script> element or open a comment, with no raw control character."""
+    text = dumps(value, indent=None)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -46,7 +38,7 @@ def _published(doc: Mapping[str, Any]) -> str | None:
 def _documents(answer: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {
         key: {"title": d.get("title") or key, "publisher": d.get("publisher"), "published": _published(d),
-              "url": safe_url(d.get("url"))}
+              "url": web_url(d.get("url"))}
         for key, d in sorted(answer["documents"].items())
     }
 

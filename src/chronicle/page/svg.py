@@ -22,13 +22,15 @@ from chronicle.page.layout import (
     Scale,
     Tick,
 )
+from chronicle.render import printable
 
 WIDTH = PLOT_RIGHT + 40
 BAR = 9
 
 
 def esc(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    """Text for the page: HTML-escaped, and ``printable`` (the page may be printed to a terminal)."""
+    return escape(printable("" if value is None else str(value)), quote=True)
 
 
 DEFS = """<defs>
