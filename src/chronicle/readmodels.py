@@ -34,7 +34,7 @@ from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
 from chronicle.projections.base import claim_status, status_at
 from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import METRIC_FACTS, context_of, period_at, summary_of
-from chronicle.projections.values import display
+from chronicle.projections.values import display, hedged
 from chronicle.render import cell
 from chronicle.store import Claimed, LogFilter, Store, chunks, claimed, collection_paused, second_core
 
@@ -279,7 +279,7 @@ class Metrics(PerClaim):
         cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
         measured = METRIC_FACTS
         out = []
-        for _, event_id, kind, subject, when, certainty, facts, document, quote in batch:
+        for _, event_id, kind, subject, when, certainty, facts, document, quote, stance in batch:
             found = measured.get(kind)
             if not found or event_id in retracted:
                 continue
@@ -294,7 +294,8 @@ class Metrics(PerClaim):
             context = context_of(facts) or None
             for fact in metrics:
                 raw = facts[fact]
-                out.append((f"{event_id}#{fact}", *head, fact, display(raw), *_quantity(raw), context, *tail))
+                out.append((f"{event_id}#{fact}", *head, fact, hedged(display(raw), stance), *_quantity(raw), context,
+                            *tail))
         return out
 
 
@@ -303,7 +304,7 @@ class Talent(PerClaim):
         cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
         by = self.projection.by  # type: ignore[attr-defined]
         out = []
-        for _, event_id, kind, subject, when, certainty, facts, document, quote in batch:
+        for _, event_id, kind, subject, when, certainty, facts, document, quote, _stance in batch:
             if kind != "talent_move" or event_id in retracted:
                 continue
             tail = cells(when, certainty)
@@ -323,13 +324,14 @@ class Timeline(PerClaim):
         cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
         corrections = CORRECTION_TYPES
         out = []
-        for _, event_id, kind, subject, when, certainty, facts, document, quote in batch:
+        for _, event_id, kind, subject, when, certainty, facts, document, quote, stance in batch:
             if kind in corrections or event_id in retracted:
                 continue
             tail = cells(when, certainty)
             if tail is None:
                 continue
-            out.append((event_id, kind, subject, name_of(subject), summary_of(facts), *tail, document, quote))
+            out.append((event_id, kind, subject, name_of(subject), hedged(summary_of(facts), stance), *tail, document,
+                        quote))
         return out
 
 

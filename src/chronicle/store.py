@@ -544,7 +544,7 @@ class _Decoder:
             if when.earliest is None:
                 when = self.read(kind, when, stance)
             append((seq, event_id, kind, share(stream, stream), when, share(certainty, certainty), payload,
-                    share(document, document), quote))
+                    share(document, document), quote, share(stance, stance)))
         return out
 
 
@@ -558,8 +558,8 @@ def _when(key: tuple[Any, ...]) -> FuzzyDate:
 
 
 #: An event as far as the rows made from it alone need it (see :meth:`Store.read_claims`):
-#: (seq, event id, type, subject, date, certainty, facts, document, quote).
-Claimed = tuple[int, str, str, str, FuzzyDate, str, Mapping[str, Any], str, str]
+#: (seq, event id, type, subject, date, certainty, facts, document, quote, stance).
+Claimed = tuple[int, str, str, str, FuzzyDate, str, Mapping[str, Any], str, str, str]
 _CLAIM_COLUMNS = (
     "seq", "event_id", "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
     "precision", "qualifier", "anchor", "certainty", "facts", "document_id", "quote", "stance",
@@ -573,7 +573,7 @@ def claimed(event: Event) -> Claimed:
     evidence = event.evidence
     when = event.when if event.when.earliest is not None else read_date(event.type, event.when, event.stance)
     return (event.seq or 0, event.event_id, event.type, event.subject, when, event.certainty, event.facts,
-            evidence.document, evidence.quote)
+            evidence.document, evidence.quote, event.stance)
 
 
 # Built once: an ingest runs them for every file.

@@ -75,3 +75,24 @@ def test_a_delayed_release_is_no_release(run: Run, corpus: Path) -> None:
     answer = json.loads(run("as-of", "2026-06", "--projection", "models", "--format", "json").output)
     [row] = answer["projections"]["models"]["rows"]
     assert (row["id"], row.get("first_release")) == ("deepseek-r1", None)
+
+
+def test_cells_say_the_stance_in_words(run: Run, corpus: Path) -> None:
+    _edit(corpus, HEDGED, WITH_STANCE)
+    _edit(corpus, "    facts:\n      openness: open-weight\n",
+          "    facts:\n      openness: open-weight\n      outperformed_model: [qwen]\n")
+    _edit(corpus, '    quote: "DeepSeek released R1 in January 2025"\n',
+          '    quote: "DeepSeek released R1 in January 2025"\n  - id: r1-beats\n    type: benchmark_claim\n'
+          '    subject: deepseek-r1\n    stance: claimed\n    facts:\n      outperformed_model: [qwen]\n'
+          '    quote: "DeepSeek released R1"\n')
+    assert run("ingest", str(corpus)).exit_code == 0
+    answer = json.loads(run("as-of", "2026-06", "--format", "json").output)["projections"]
+    [metric] = answer["metrics"]["rows"]
+    assert (metric["value"], metric["stance"]) == ("reportedly >700M", "reportedly")
+    [model] = answer["models"]["rows"]
+    assert sorted(model["benchmarks"]) == ["beats qwen", "beats qwen (claimed)"]
+    timeline = json.loads(run("as-of", "2026-06", "--projection", "timeline", "--format", "json").output)
+    summaries = {r["id"]: r["summary"] for r in timeline["projections"]["timeline"]["rows"]}
+    assert summaries["test-doc:qwen-downloads"].startswith("reportedly downloads")
+    table = run("as-of", "2026-06", "--projection", "metrics").output
+    assert "reportedly >700M" in table

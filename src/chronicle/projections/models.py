@@ -25,6 +25,7 @@ from chronicle.events import ASSERTED, CORRECTION_TYPES, NEGATING, Event
 from chronicle.fuzzydate import FuzzyDate, parse_edtf
 from chronicle.hashchain import canonical_json
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY, Claim, Context, Projection, strongest
+from chronicle.projections.values import hedged
 
 RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
 OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
@@ -95,8 +96,14 @@ def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any], stance: str =
     for name, value_of in _CELLS:
         value = value_of(facts)
         if value is not None and value != "":
+            if name in STANCE_WORDED:
+                value = hedged(value, stance)
             found.append((name, canonical_json(value)))
     return found
+
+
+#: Cells whose text says how its source stands behind it ("reportedly beats gpt-5").
+STANCE_WORDED = frozenset({"benchmarks"})
 
 
 _CELLS = (*VALUES.items(), *DISAGREEMENTS.items())

@@ -8,7 +8,7 @@ from typing import Any
 from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.fuzzydate import FuzzyDate
 from chronicle.projections.base import Claim, Context, Projection, evidence_of
-from chronicle.projections.values import display
+from chronicle.projections.values import display, hedged
 from chronicle.reading import as_of
 
 #: The facts a metric measures, by event type.
@@ -38,7 +38,7 @@ def summary_of(facts: Mapping[str, Any]) -> str:
 def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
     e = claim.event
     return {
-        "id": e.event_id, "status": claim.status, "certainty": e.certainty,
+        "id": e.event_id, "status": claim.status, "certainty": e.certainty, "stance": e.stance,
         "subject": e.subject, "subject_name": ctx.name_of(e.subject), "type": e.type,
         "when": e.when.edtf, "when_text": e.when.text, "precision": e.when.precision.value,
         "as_of": day.isoformat() if (day := as_of(e.when)) else None,
@@ -63,7 +63,8 @@ class Metrics(Projection):
         claim = claims[0]
         fact = key.rsplit("#", 1)[1]
         row = _claim_row(claim, ctx, metric=fact, raw=claim.event.facts[fact],
-                         value=display(claim.event.facts[fact]), context=context_of(claim.event.facts))
+                         value=hedged(display(claim.event.facts[fact]), claim.event.stance),
+                         context=context_of(claim.event.facts))
         row["id"] = key
         return row
 
@@ -139,7 +140,7 @@ class Timeline(Projection):
     def derive(self, key: str, claims: Sequence[Claim], known: Sequence[Event], ctx: Context) -> dict[str, Any] | None:
         claim = claims[0]
         facts = claim.event.facts
-        return _claim_row(claim, ctx, facts=dict(facts), summary=summary_of(facts),
+        return _claim_row(claim, ctx, facts=dict(facts), summary=hedged(summary_of(facts), claim.event.stance),
                           entities=list(claim.event.entities))
 
     def sort_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -36,6 +36,17 @@ def quantity(q: dict[str, Any]) -> str:
     return f"{op}{number(value)} {unit}"
 
 
+#: How a value reads when its source does not simply assert it ("reportedly beats GPT-5").
+_STANCE_WORDS = {"reportedly": "reportedly {}", "claimed": "{} (claimed)", "anticipated": "{} (anticipated)",
+                 "delayed": "{} (delayed)", "denied": "{} (denied)"}
+
+
+def hedged(text: str, stance: str) -> str:
+    """``text`` with its source's stance in words; an asserted claim's text as it is."""
+    form = _STANCE_WORDS.get(stance)
+    return text if form is None or not text else form.format(text)
+
+
 def display(value: Any) -> str:
     """Any fact or cell value as table text; several values joined with ' | '."""
     if value is None:
