@@ -99,3 +99,13 @@ def test_unusable_inputs_are_refused_with_the_file_named(tmp_path: Path, content
     with pytest.raises(ChronicleError) as info:
         extract_file(path, ENTITIES)
     assert info.value.message == f"{path}: {message}"
+
+
+def test_a_draft_carries_the_stance_its_sentence_gives(tmp_path: Path) -> None:
+    path = tmp_path / "hedged.txt"
+    path.write_text("Technical issues delayed DeepSeek-V4 in May 2025.\n"
+                    "DeepSeek reportedly raised $50 million in March 2025.\n"
+                    "DeepSeek released DeepSeek-V4 on April 2, 2025.\n", encoding="utf-8")
+    draft = extract_file(path, ENTITIES, Options(published="2025-06-01", doc_id="own"))
+    assert [(e["type"], e.get("stance")) for e in draft.events] == [
+        ("other", "delayed"), ("funding", "reportedly"), ("model_release", None)]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chronicle.events import Entity
+from chronicle.extract.classify import stance
 from chronicle.extract.dates import find_anchored, find_dates
 from chronicle.extract.draft import Options, extract_file
 from chronicle.fuzzydate import parse
@@ -183,3 +184,15 @@ def test_a_release_and_ranking_article(tmp_path: Path) -> None:
         ("app_ranking", "lumo", {"text": "Within days", "edtf": "2026-01/2026-02"}, "reported", None),
         ("research_output", "china", {"text": ""}, "reported", None),
     ]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Technical issues with Huawei's Ascend chips delayed DeepSeek's next-generation R2 model.", "delayed"),
+    ("The model reportedly surpassed the anticipated performance levels of GPT-5.", "reportedly"),
+    ("Moonshot claims Kimi K2 beats GPT-4.1 on coding.", "claimed"),
+    ("Alibaba plans to open-source the model next quarter.", "anticipated"),
+    ("The company denied reports of a new funding round.", "denied"),
+    ("DeepSeek released R1 in January 2025.", "asserted"),
+])
+def test_a_sentence_gives_its_claims_a_stance(sentence: str, expected: str) -> None:
+    assert stance(sentence) == expected

@@ -47,6 +47,28 @@ _OPINION = re.compile(
     r"|it is setting|major drivers?|revealing)\b|[“\"][^”\"]{3,}[”\"]", re.I)
 
 
+#: The words that give a claim a stance other than asserted, strongest first (a negation
+#: outweighs a hedge: "reportedly delayed" is delayed).
+_STANCES = (
+    ("denied", re.compile(r"\b(?:denied|denies|deny|dismissed|refuted|rejected (?:reports|claims))\b", re.I)),
+    ("delayed", re.compile(r"\b(?:delay\w*|postpone\w*|pushed back|held back|put on hold|stalled)\b", re.I)),
+    ("reportedly", re.compile(r"\b(?:reportedly|is said to|are said to|according to (?:reports|sources|people)"
+                              r"|sources (?:say|said)|rumou?r\w*|allegedly|not (?:been )?independently verified)\b",
+                              re.I)),
+    ("claimed", re.compile(r"\b(?:claim\w*|(?:the company|the firm|the lab|the startup) (?:says|said))\b", re.I)),
+    ("anticipated", re.compile(r"\b(?:anticipat\w+|plans? to|planning to|intends? to|is expected to|are expected to"
+                               r"|is set to|are set to|poised to)\b", re.I)),
+)
+
+
+def stance(sentence: str) -> str:
+    """How a sentence's words stand behind its claim (see ``chronicle.events.STANCES``)."""
+    for name, regex in _STANCES:
+        if regex.search(sentence):
+            return name
+    return "asserted"
+
+
 @dataclass(frozen=True, slots=True)
 class Cue:
     """A type and the words of the sentence that suggested it (offsets in the sentence)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from chronicle.errors import ChronicleError
 from chronicle.events import Entity
-from chronicle.extract.classify import Cue, certainty, classify
+from chronicle.extract.classify import Cue, certainty, classify, stance
 from chronicle.extract.dates import DateMention, find_anchored, find_dates, latest_past_date
 from chronicle.extract.entities import Gazetteer, Mention, Proposal, propose, slugify
 from chronicle.extract.facts import AGENT_TYPES, MANY_SUBJECTS, SUBJECT_KINDS, facts_for, nearest_before, subjects
@@ -470,6 +470,9 @@ def _event(text: str, sentence: Sentence, cue: Cue, cert: str, subject: Mention,
         "when": {"text": date.text, "edtf": date.reading.edtf} if date else {"text": ""},
         "certainty": cert,
     }
+    hedge = stance(sentence.text)
+    if hedge != "asserted":
+        event["stance"] = hedge  # a reviewer checks it with the rest of the draft
     if facts:
         event["facts"] = facts
     event.update({
