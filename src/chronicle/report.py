@@ -42,7 +42,9 @@ def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None 
         if c == "mark":
             out[c] = STATUS_MARK.get(row.get("status", ""), "?") + ("⚠" if row.get("conflict") else "")
         elif c == "first_release" and row.get(c) is None:
-            out[c] = "release date unknown"  # no source dates a release: a listing or claims only
+            # No source dates a release: a listing or other claims only, or a release they say was delayed.
+            withheld = row.get("not_released")
+            out[c] = f"not released ({display(withheld)})" if withheld else "release date unknown"
         elif c == "when" and row.get("as_of"):
             out[c] = f"as of {row['as_of']}"  # a state's undated or "by ..." claim: see chronicle.reading
         else:

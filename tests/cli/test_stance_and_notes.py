@@ -96,3 +96,17 @@ def test_cells_say_the_stance_in_words(run: Run, corpus: Path) -> None:
     assert summaries["test-doc:qwen-downloads"].startswith("reportedly downloads")
     table = run("as-of", "2026-06", "--projection", "metrics").output
     assert "reportedly >700M" in table
+
+
+def test_a_model_whose_release_was_delayed_says_so_where_its_row_shows(run: Run, corpus: Path) -> None:
+    _edit(corpus, '    quote: "DeepSeek released R1 in January 2025"\n',
+          '    quote: "DeepSeek released R1 in January 2025"\n    stance: delayed\n')
+    assert run("ingest", str(corpus)).exit_code == 0
+    answer = json.loads(run("as-of", "2026-06", "--projection", "models", "--format", "json").output)
+    [row] = answer["projections"]["models"]["rows"]
+    assert row["not_released"] == "delayed"
+    assert row["cells"]["not_released"]["evidence"][0]["quote"] == "DeepSeek released R1 in January 2025"
+    line = next(x for x in run("as-of", "2026-06", "--projection", "models").output.splitlines() if "DeepSeek-R1" in x)
+    assert "not released (delayed)" in line
+    assert json.loads(run("as-of", "2024-12", "--projection", "models", "--format", "json").output)[
+        "projections"]["models"]["rows"] == []  # the delay is dated January 2025

@@ -93,6 +93,9 @@ def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any], stance: str =
     found = [(ANY, "null")]
     if kind in RELEASE_TYPES and stance not in NEGATING:
         found.append((RELEASE, canonical_json(edtf)))
+    if stance in NEGATING:
+        # "Technical issues ... delayed DeepSeek's next-generation R2 model": shown where no release is.
+        found.append((NOT_RELEASED, canonical_json(stance)))
     for name, value_of in _CELLS:
         value = value_of(facts)
         if value is not None and value != "":
@@ -101,6 +104,9 @@ def cell_values_of(kind: str, edtf: str, facts: Mapping[str, Any], stance: str =
             found.append((name, canonical_json(value)))
     return found
 
+
+#: The cell of a model without a release whose sources say it was delayed or denied.
+NOT_RELEASED = "not_released"
 
 #: Cells whose text says how its source stands behind it ("reportedly beats gpt-5").
 STANCE_WORDED = frozenset({"benchmarks"})
@@ -297,7 +303,7 @@ def model_row(
         if made is None:
             made = memo[RELEASE, tuple(releases)] = _first_release(releases)
         first, cells["first_release"] = made
-    for name in VALUES:
+    for name in (*VALUES, *(() if releases else (NOT_RELEASED,))):
         found = values.get(name)
         if found:
             listing = name in LISTING
