@@ -24,29 +24,16 @@ from typing import Any, NamedTuple
 from chronicle.events import CORRECTION_TYPES, Event
 from chronicle.fuzzydate import FuzzyDate, parse_edtf
 from chronicle.hashchain import canonical_json
+from chronicle.licences import claimed_openness, is_open
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY, Claim, Context, Projection, strongest
 
 RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
-OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
 #: The cell of every claim (value None): the row's status when no release is visible.
 ANY = "*"
 RELEASE = "release"
 #: A listing cell (benchmarks) shows its newest values only, and counts them all: a
 #: busy model gathers benchmark claims without end, and a row stays a row.
 LISTED = 5
-
-
-def _openness(facts: Mapping[str, Any]) -> str | None:
-    if "openness" in facts:
-        return str(facts["openness"])
-    if "open_weights" in facts:
-        return "open-weight" if facts["open_weights"] else "closed"
-    return None
-
-
-def is_open(value: Any) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return any(isinstance(v, str) and v.lower().startswith(OPEN_WORDS) for v in values)
 
 
 def _benchmark(facts: Mapping[str, Any]) -> str | None:
@@ -61,7 +48,7 @@ def _benchmark(facts: Mapping[str, Any]) -> str | None:
 
 #: cell -> the value a claim's facts give it (None: no value). Order is display order.
 VALUES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "openness": _openness,
+    "openness": claimed_openness,  # the source's word, or what its licence grants (see ``licences``)
     "license": lambda facts: facts.get("license"),
     "parameters": lambda facts: facts.get("parameters"),
     "modalities": lambda facts: facts.get("modalities"),
@@ -174,7 +161,9 @@ class Models(Projection):
     # 2: corrections are not claims about a model (a retracted release left a row behind)
     # 3: rows from distinct values, each with one claim as evidence
     # 4: the benchmarks cell lists its newest five values and counts them all
-    version = 5
+    # 5: an undated state (a licence, a benchmark standing) shows as of its source's date
+    # 6: openness from the licence too (an Apache 2.0 model is open without the word "open")
+    version = 6
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
@@ -324,5 +313,5 @@ def model_row(
 
 
 __all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "LISTED", "LISTING", "POSSIBLY", "RELEASE", "RELEASE_TYPES",
-           "Models", "Seen", "cell_values", "cell_values_of", "evidence", "is_open", "model_row", "newest", "release_when",
+           "Models", "Seen", "cell_values", "cell_values_of", "evidence", "model_row", "newest", "release_when",
            "values_from_claims"]
