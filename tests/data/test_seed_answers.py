@@ -82,6 +82,16 @@ def test_conflicts_include_what_r1_matched_not_the_qwen_download_counts_of_other
     assert ("qwen", "downloads") not in found
 
 
+def test_a_models_row_flags_what_conflicts_lists_about_it(seeded: str) -> None:
+    # Two sources list different models Qwen2.5-Max beat: a conflict, and the row says so.
+    listed = {(c["subject"], c["fact"]) for c in _json(seeded, "conflicts")["conflicts"]}
+    assert ("qwen2.5-max", "outperformed_model") in listed
+    models = _models(_json(seeded, "as-of", "today", "--projection", "models"))
+    flagged = {k for k, r in models.items() if r["conflict"]}
+    assert flagged == {model for model, _ in listed if model in models}
+    assert "qwen2.5-max" in flagged
+
+
 def test_undated_states_show_as_of_their_source_and_not_before(seeded: str) -> None:
     early = _json(seeded, "as-of", "2020-06", "--projection", "metrics")
     assert early["projections"]["metrics"]["rows"] == []

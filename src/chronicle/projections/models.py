@@ -59,10 +59,12 @@ VALUES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 #: Cells that list their values (the newest ``LISTED`` of them) rather than show one.
 LISTING = frozenset({"benchmarks"})
 
-#: Values kept only to tell whether sources disagree (what a model matched is one
-#: claim per source; the benchmarks cell lists every such claim side by side).
+#: Values kept only to tell whether sources disagree (what a model matched or
+#: beat is one claim per source; the benchmarks cell lists every such claim
+#: side by side), as ``chronicle conflicts`` tells it.
 DISAGREEMENTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "matched_model": lambda facts: facts.get("matched_model"),
+    "outperformed_model": lambda facts: facts.get("outperformed_model"),
 }
 
 
@@ -162,7 +164,8 @@ class Models(Projection):
     # 3: rows from distinct values, each with one claim as evidence
     # 4: the benchmarks cell lists its newest five values and counts them all
     # 5: an undated state (a licence, a benchmark standing) shows as of its source's date
-    # 6: openness from the licence too (an Apache 2.0 model is open without the word "open")
+    # 6: openness from the licence too (an Apache 2.0 model is open without the word "open"); sources
+    #    that disagree on what a model beat flag its row, as they are listed among conflicts
     version = 6
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
