@@ -111,3 +111,99 @@ def benchmark_corpus(events: int, seed: int, out: Path) -> Path:
         sys.modules[name] = module  # its dataclasses look their module up
         spec.loader.exec_module(module)
     return Path(module.generate(events, seed=seed, out=out))
+
+
+#: Two truth rules in a few events (DESIGN, "What an answer may say"): a model
+#: open only by its licence, a stated openness that an open licence from
+#: another source contradicts, and series of a share and a valuation whose
+#: undated values hold on their source's date, beside one real disagreement
+#: (two shares for late 2024).
+TRUTH_ENTITIES = """\
+entities:
+  - {slug: truth-lab, kind: org, name: Truth Lab, country: CN}
+  - {slug: truth-licensed, kind: model, name: Truth Licensed, org: truth-lab}
+  - {slug: truth-disputed, kind: model, name: Truth Disputed, org: truth-lab}
+"""
+TRUTH_DOCUMENTS = {
+    "truth-early": ("2024-12-20", """\
+  - id: licensed-release
+    type: model_release
+    subject: truth-licensed
+    when: {edtf: "2024-06"}
+    quote: "Truth Licensed was released in June 2024"
+  - id: share-late-2024
+    type: usage_share
+    subject: truth-lab
+    when: {text: "in late 2024", edtf: "2024-39"}
+    facts:
+      share: {value: 1.2, unit: percent}
+      metric: usage
+    quote: "a 1.2% share of usage in late 2024"
+  - id: valuation-mid-2024
+    type: valuation
+    subject: truth-lab
+    when: {edtf: "2024-06"}
+    facts:
+      valuation: {value: 1000000000, unit: USD}
+    quote: "valued at $1 billion in June 2024"
+"""),
+    "truth-late": ("2026-01-21", """\
+  - id: licensed-licence
+    type: license
+    subject: truth-licensed
+    when: {text: ""}
+    facts:
+      license: Apache-2.0
+    quote: "Truth Licensed is under the Apache 2.0 licence"
+  - id: disputed-release
+    type: model_release
+    subject: truth-disputed
+    when: {edtf: "2025-02"}
+    facts:
+      openness: closed
+    quote: "Truth Disputed, a closed model, came out in February 2025"
+  - id: share-now
+    type: usage_share
+    subject: truth-lab
+    when: {text: ""}
+    facts:
+      share: {value: 30, unit: percent, op: "~"}
+      metric: usage
+    quote: "now nearly 30% of usage"
+  - id: valuation-now
+    type: valuation
+    subject: truth-lab
+    when: {text: ""}
+    facts:
+      valuation: {value: 5000000000, unit: USD}
+    quote: "now valued at $5 billion"
+"""),
+    "truth-rival": ("2025-03-01", """\
+  - id: share-late-2024
+    type: usage_share
+    subject: truth-lab
+    when: {text: "in late 2024", edtf: "2024-39"}
+    facts:
+      share: {value: 5, unit: percent}
+      metric: usage
+    quote: "5% of usage in late 2024"
+  - id: disputed-licence
+    type: license
+    subject: truth-disputed
+    when: {edtf: "2025-02"}
+    facts:
+      license: MIT
+    quote: "Truth Disputed's weights are under MIT"
+"""),
+}
+
+
+def truth_corpus(folder: Path) -> Path:
+    """Write the truth-rule events (entities and three documents) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "entities.yaml").write_text(TRUTH_ENTITIES, encoding="utf-8")
+    for doc_id, (published, events) in TRUTH_DOCUMENTS.items():
+        head = (f"document:\n  id: {doc_id}\n  title: About Truth Lab ({doc_id})\n  publisher: Test Publisher\n"
+                f"  published: {published}\n  kind: news\nevents:\n")
+        (folder / f"{doc_id}.yaml").write_text(head + events, encoding="utf-8")
+    return folder

@@ -2,9 +2,17 @@
 
 Derived, never stored. Two claims from different documents disagree when
 their values differ — for facts that change over time (downloads,
-valuations), only when their dates overlap and they measure the same thing —
-or, for releases, when their date intervals do not overlap. A ``claim_ranked``
-event settles a conflict: a preferred claim, or all rivals but one deprecated.
+valuations), only when their dates overlap and they measure the same thing:
+values at different times are a series, not a disagreement (DESIGN, truth
+rule 5), and the dates compared are those an answer reads (an undated state
+holds as of its source's date: ``chronicle.reading``) — or, for releases,
+when their date intervals do not overlap. A claim's openness is the one the
+models projection reads: the source's word, or what its licence grants
+(``chronicle.licences``). A ``claim_ranked`` event settles a conflict: a
+preferred claim, or all rivals but one deprecated.
+
+Every answer that flags a disagreement (the ⚠ of as-of rows, the read-model
+tables, the timeline page, HTTP) asks this module.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chronicle.events import CORRECTION_TYPES, FACTS, Event
+from chronicle.licences import OPENNESS_FACTS, claimed_openness
 from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import CONTEXT_FACTS
 from chronicle.projections.values import display
@@ -22,6 +31,7 @@ from chronicle.projections.values import display
 #: Facts that qualify a claim rather than make one.
 NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"benchmark", "status", "reason", "target", "rank_value", "replacement"}
 RELEASE_DATE = "release date"
+OPENNESS = "openness"
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,16 @@ def _apart(items: list[Item]) -> dict[str, Item]:
     return involved
 
 
+def rival_facts(facts: Iterable[str]) -> set[str]:
+    """The facts over which a claim stating ``facts`` can disagree with a claim stating one of them.
+
+    An openness is read from any of ``OPENNESS_FACTS``: a licence can
+    disagree with a stated openness.
+    """
+    found = {f for f in facts if f not in NOT_CLAIMS}
+    return found | OPENNESS_FACTS if found & OPENNESS_FACTS else found
+
+
 def _groups(events: Iterable[Event]) -> list[tuple[tuple[str, str], list[Item]]]:
     """Claims grouped by subject and fact, groups and claims in a stable order."""
     groups: dict[tuple[str, str], list[Item]] = {}
@@ -168,8 +188,11 @@ def _groups(events: Iterable[Event]) -> list[tuple[tuple[str, str], list[Item]]]
         if event.type in CORRECTION_TYPES:
             continue
         for fact, value in event.facts.items():
-            if fact not in NOT_CLAIMS:
+            if fact not in NOT_CLAIMS and fact != OPENNESS:
                 groups.setdefault((event.subject, fact), []).append((event, value))
+        openness = claimed_openness(event.facts)
+        if openness is not None:
+            groups.setdefault((event.subject, OPENNESS), []).append((event, openness))
         if event.type in RELEASE_TYPES:
             groups.setdefault((event.subject, RELEASE_DATE), []).append((event, event.when.edtf))
     out = sorted(groups.items())

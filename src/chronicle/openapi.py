@@ -30,7 +30,7 @@ _PROJECTION = _p("projection", "query", {"type": "string", "enum": ["models", "o
 _KNOWN_AT = _p("known_at", "query", _STR, "Only evidence published by the end of this date (knowledge time).")
 _AT_SEQ = _p("at_seq", "query", _INT, "The store as it was at this sequence number (record time).")
 _COUNTRY = _p("country", "query", _STR, "Only models and orgs of this country (ISO code, e.g. CN).")
-_OPEN = _p("open", "query", _BOOL, "Only open-weight / open-source models.")
+_OPEN = _p("open", "query", _BOOL, "Only open-weight / open-source models (by the sources' words or licences).")
 _CERTAIN = _p("certain", "query", _BOOL, "Hide rows that only possibly happened or are only expected.")
 
 #: path -> (summary, schema name of the answer, parameters)

@@ -18,9 +18,9 @@ from chronicle.corrections import read_corrections
 from chronicle.errors import ChronicleError
 from chronicle.events import ASSERTED, CORRECTION_TYPES, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
+from chronicle.licences import is_open
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
 from chronicle.projections.base import claim_status, ordered
-from chronicle.projections.models import is_open
 from chronicle.projections.series import Talent
 from chronicle import modelvalues
 from chronicle.store import LogFilter, Store, collection_paused

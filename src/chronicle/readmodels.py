@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from chronicle import database, modelvalues, queries, tables
-from chronicle.conflicts import NOT_CLAIMS, unsettled_events
+from chronicle.conflicts import rival_facts, unsettled_events
 from chronicle.corrections import read_corrections
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
@@ -418,7 +418,7 @@ class BySubject(TableRefresh):
         events = list(run.store.read(replace(flt, types=tuple(sorted(types))), reading=True))
         stated: dict[str, set[str]] = {}
         for e in events:
-            stated.setdefault(e.subject, set()).update(f for f in e.facts if f not in NOT_CLAIMS)
+            stated.setdefault(e.subject, set()).update(rival_facts(e.facts))
         facts = sorted(set().union(*stated.values()))
         if not facts:
             return events, []

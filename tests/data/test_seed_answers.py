@@ -82,6 +82,16 @@ def test_conflicts_include_what_r1_matched_not_the_qwen_download_counts_of_other
     assert ("qwen", "downloads") not in found
 
 
+def test_a_models_row_flags_what_conflicts_lists_about_it(seeded: str) -> None:
+    # Two sources list different models Qwen2.5-Max beat: a conflict, and the row says so.
+    listed = {(c["subject"], c["fact"]) for c in _json(seeded, "conflicts")["conflicts"]}
+    assert ("qwen2.5-max", "outperformed_model") in listed
+    models = _models(_json(seeded, "as-of", "today", "--projection", "models"))
+    flagged = {k for k, r in models.items() if r["conflict"]}
+    assert flagged == {model for model, _ in listed if model in models}
+    assert "qwen2.5-max" in flagged
+
+
 def test_undated_states_show_as_of_their_source_and_not_before(seeded: str) -> None:
     early = _json(seeded, "as-of", "2020-06", "--projection", "metrics")
     assert early["projections"]["metrics"]["rows"] == []
@@ -94,6 +104,69 @@ def test_undated_states_show_as_of_their_source_and_not_before(seeded: str) -> N
     assert [r["value"] for r in between if (r["subject"], r["metric"]) == ("qwen", "downloads")] == [">600M"]
     table = CliRunner().invoke(main, ["--db", seeded, "as-of", "2026-06", "--projection", "metrics"]).output
     assert "as of 2026-01-21" in table and "../2026-01-21" not in table
+
+
+def test_china_usage_share_is_a_series_not_a_disagreement(seeded: str) -> None:
+    # 1.2% in late 2024, nearly 30% as reported (undated) on 2026-01-21: a change over time.
+    # What stays is the one pair of values for the same time: 1.2% against near-zero in late 2024.
+    shares = [c for c in _json(seeded, "conflicts")["conflicts"] if (c["subject"], c["fact"]) == ("china", "share")]
+    assert [[(claim["display"], claim["when"], claim["document"]) for claim in c["claims"]] for c in shares] == [[
+        ("1.2%", "2024-39", "aisupremacy-china-ai-milestones-2025"),
+        ("~0%", "2024-39", "chinese-open-source-models-next-wave"),
+    ]]
+    rows = _json(seeded, "as-of", "2026-12", "--projection", "metrics")["projections"]["metrics"]["rows"]
+    usage = {(r["value"], r["conflict"]) for r in rows if r["subject"] == "china" and r["metric"] == "share"
+             and "usage" in r["context"]}
+    assert usage == {("1.2%", True), ("~0%", True), ("~30%", False)}
+
+
+@pytest.fixture(scope="module")
+def seeded_with_epoch(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Iterator[str]:
+    """The seed corpus and the Epoch AI snapshot, as an analyst would load them."""
+    epoch = seeds_dir.parent / "data" / "epoch" / "notable_ai_models-2025-03.csv"
+    if not epoch.is_file():
+        pytest.skip(f"Epoch AI snapshot not found at {epoch}")
+    db = str(tmp_path_factory.mktemp("seeded-epoch") / "seeds.db")
+    for args in (["ingest", str(REPO / "events"), "--documents", str(seeds_dir)], ["import", "epoch", str(epoch)]):
+        result = CliRunner().invoke(main, ["--db", db, *args])
+        assert result.exit_code == 0, result.output
+    yield db
+
+
+def test_chinese_open_models_include_qwen3_by_its_licence(seeded_with_epoch: str) -> None:
+    # "By mid-2025 ... Qwen-3 family ... released under an open-source-friendly Apache 2.0 license":
+    # no source says Qwen3 is open; its licence does. A licence is a state, and one "by mid-2025"
+    # holds as of 2025-08-31 (chronicle.reading): from the August answer on.
+    answer = _json(seeded_with_epoch, "as-of", "2025-08", "--country", "CN", "--open")
+    models = _models(answer)
+    qwen3 = models["qwen3"]
+    assert (qwen3["license"], qwen3["openness"], qwen3["open"], qwen3["status"]) == (
+        "Apache 2.0", "open-source", True, "happened")
+    assert [e["quote"] for e in qwen3["cells"]["openness"]["evidence"]] == [
+        "released under an open-source-friendly Apache 2.0 license"]
+    assert len(models) == 42 and all(r["country"] == "CN" and r["open"] for r in models.values())
+    table = CliRunner().invoke(main, ["--db", seeded_with_epoch, "as-of", "2025-12", "--country", "CN", "--open"])
+    assert "Qwen3" in table.output.split("Other models")[0]
+    # In June the release may have happened, but nothing is known of its licence yet.
+    june = _models(_json(seeded_with_epoch, "as-of", "2025-06", "--projection", "models"))["qwen3"]
+    assert (june["status"], june.get("license"), june.get("openness"), june["open"]) == ("possibly", None, None, False)
+    # R1's MIT licence says open-source, as one source does; two others say open-weight.
+    r1 = models["deepseek-r1"]["cells"]["openness"]
+    assert (r1["value"], r1["conflict"]) == (["open-source", "open-weight"], True)
+    assert {e["quote"] for e in r1["evidence"]} >= {"R1 was released under a permissive MIT license"}
+
+
+def test_conflicts_with_the_database_keep_r1_and_drop_the_series(seeded_with_epoch: str) -> None:
+    found = {(c["subject"], c["fact"]): c for c in _json(seeded_with_epoch, "conflicts")["conflicts"]}
+    assert sorted(found) == [
+        ("china", "share"), ("deepseek-r1", "matched_model"), ("deepseek-r1", "openness"),
+        ("deepseek-v3", "openness"), ("deepseek-v3", "release date"), ("qwen", "openness"),
+        ("qwen2.5-max", "outperformed_model"),
+    ]
+    assert {c["display"] for c in found[("china", "share")]["claims"]} == {"1.2%", "~0%"}
+    assert len(found[("deepseek-r1", "matched_model")]["claims"]) == 3
+    openness = {(c["display"], c["document"]) for c in found[("deepseek-r1", "openness")]["claims"]}
+    assert ("open-source", "chinese-open-source-models-next-wave") in openness  # its MIT licence
 
 
 def test_known_at_before_a_document_hides_what_only_it_says(seeded: str) -> None:

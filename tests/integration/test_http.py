@@ -117,6 +117,16 @@ def test_as_of_over_http_is_the_cli_answer(server: Server, tmp_path: Path) -> No
     assert body == json.loads(cli.stdout)
 
 
+def test_http_answers_read_openness_from_licences_and_series_as_series(server: Server) -> None:
+    _, _, body = server.get("/as-of/2025-12?projection=models&country=CN&open=true")
+    qwen3 = next(r for r in body["projections"]["models"]["rows"] if r["id"] == "qwen3")
+    assert (qwen3["license"], qwen3["openness"], qwen3["open"]) == ("Apache 2.0", "open-source", True)
+    _, _, body = server.get("/conflicts")
+    found = {(c["subject"], c["fact"]): c for c in body["conflicts"]}
+    assert ("qwen", "downloads") not in found and ("deepseek-r1", "matched_model") in found
+    assert {c["display"] for c in found[("china", "share")]["claims"]} == {"1.2%", "~0%"}
+
+
 BAD = [
     ("/as-of/Q9", "when"),
     ("/as-of/2025?at_seq=x", "at_seq"),

@@ -27,7 +27,7 @@ from chronicle.guard import derived_writes
 from chronicle.ingest import ingest
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store
-from tests_support import benchmark_corpus
+from tests_support import benchmark_corpus, truth_corpus
 
 CUTOFFS = ("2018", "2020-06", "2022-03", "2024-12", "2030")
 
@@ -65,11 +65,16 @@ def _change_days(store: Store, n: int) -> list[str]:
     return sorted({date.fromordinal(d + k).isoformat() for d in picked for k in (-1, 0)})
 
 
-def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
     monkeypatch.setattr(modelvalues, "FOLD_CHUNK", 7)  # many chunks of models per fold
     files = sorted(p for p in corpus.iterdir() if p.name != "entities.yaml")
     # Reverse publication order for the later parts: archives and old documents arrive last.
     parts = [files[: len(files) // 3], files[len(files) // 3:][::2][::-1], files[len(files) // 3:][1::2]]
+    # A model open by its licence alone, and one whose closed word an MIT licence contradicts, folded in later.
+    truth = truth_corpus(tmp_path / "truth")
+    parts[0].insert(0, truth / "entities.yaml")
+    parts[1] += sorted(truth.glob("truth-*.yaml"))
     used = 0
     for n, part in enumerate(parts):
         ingest(store, [corpus / "entities.yaml", *part])
@@ -91,6 +96,9 @@ def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, m
             for names in (("models",), ("models", "orgs")):
                 assert dumps(queries.diff(store, a, b, projections=names)) == _diff_from_claims(store, a, b, names)
     assert used > 100  # the comparisons covered real rows
+    rows = {r["id"]: r for r in queries.as_of(store, "2030", projections=("models",))["projections"]["models"]["rows"]}
+    assert (rows["truth-licensed"]["openness"], rows["truth-licensed"]["open"]) == ("open-source", True)
+    assert (rows["truth-disputed"]["openness"], rows["truth-disputed"]["conflict"]) == (["closed", "open-source"], True)
     incremental, versions = _table(store), _versions(store)
     assert any(row.shadowed for row in incremental)  # undated release values were left out of the reads
     assert len(versions) > 2 * len({v[0] for v in versions})  # rows that change over event time

@@ -46,6 +46,9 @@ def test_tables_follow_every_ingest_and_correction(store_url: str) -> None:
         r1 = models["deepseek-r1"]
         assert r1["country"] == "CN" and r1["open"] is True
         assert r1["first_release_earliest"] == date(2025, 1, 20)
+        # Open by its Apache 2.0 licence alone.
+        qwen3 = models["qwen3"]
+        assert (qwen3["license"], qwen3["openness"], qwen3["open"]) == ("Apache 2.0", "open-source", True)
 
         target = str(timeline[0]["id"])
         c.retract(target, "wrong")
@@ -81,6 +84,7 @@ def test_a_sql_client_reads_them_without_chronicle(tmp_path: Path) -> None:
         seq, head = conn.execute(
             "SELECT seq, (SELECT max(seq) FROM events) FROM projection_checkpoints WHERE name = 'models'").fetchone()
     assert rows and seq == head
+    assert ("Qwen3", "../2025-38", "happened") in rows
 
 
 def test_projections_commands(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from chronicle.events import CORRECTION_TYPES
 from chronicle.guard import derived_writes
 from chronicle.ingest import ingest
 from chronicle.store import LogFilter, Store
-from tests_support import benchmark_corpus
+from tests_support import benchmark_corpus, truth_corpus
 
 
 
@@ -86,7 +86,8 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     monkeypatch.setattr(stores, "GROUP_EVENTS", 150)
     # The first ingest has no checkpoint to start from: per-claim tables follow
     # the appends from the empty log, models and orgs are computed whole.
-    ingest(store, [entities, *files[:4]])
+    truth = truth_corpus(tmp_path / "truth")
+    ingest(store, [entities, truth / "entities.yaml", *files[:4]])
     assert sorted(rebuilds.take()) == ["models", "orgs"]
     _same_as_a_rebuild(store)
     rebuilds.take()
@@ -111,11 +112,17 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
         _same_as_a_rebuild(store)
     rebuilds.take()
 
-    report = ingest(store, [entities, *parts[2]])
+    # With them, a model open by its licence alone and series whose values do not disagree.
+    report = ingest(store, [entities, *parts[2], *sorted(truth.glob("truth-*.yaml"))])
     assert report.appended > 0
     assert rebuilds.take() == []
-    _same_as_a_rebuild(store)
+    tables = _same_as_a_rebuild(store)
     rebuilds.take()
+    models = {r["id"]: r for r in tables["models"]}
+    assert (models["truth-licensed"]["openness"], models["truth-licensed"]["open"]) == ("open-source", True)
+    assert (models["truth-disputed"]["openness"], models["truth-disputed"]["conflict"]) == ("closed; open-source", True)
+    lab = next(r for r in tables["orgs"] if r["id"] == "truth-lab")
+    assert (lab["valuation"], lab["conflict"]) == ('{"op":"=","unit":"USD","value":5000000000}', False)
 
     # A renamed entity can change rows of any table: everything is recomputed.
     changed = tmp_path / "entities.yaml"

@@ -19,7 +19,7 @@ from chronicle import corrections, modelvalues, queries
 from chronicle.ingest import ingest
 from chronicle.render import dumps
 from chronicle.store import LogFilter, Store
-from tests_support import benchmark_corpus
+from tests_support import benchmark_corpus, truth_corpus
 
 CUTOFFS = ("2019-06", "2021-06", "2023-12", "2027")
 KNOWN_AT = (None, "2022-01")
@@ -31,9 +31,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def loaded_store(store: Store, corpus: Path) -> Store:
+def loaded_store(store: Store, corpus: Path, tmp_path: Path) -> Store:
     report = ingest(store, [corpus / "events"])
     assert report.appended == 2000
+    # A model open by its licence alone, series of a share and a valuation, one real disagreement.
+    assert ingest(store, [truth_corpus(tmp_path / "truth")]).appended == 9
     # Corrections change every answer: retract a few claims and rank others.
     events = list(store.read(LogFilter(types=("model_release", "usage_share"), limit=40)))
     for n, event in enumerate(events[:12]):
@@ -91,6 +93,26 @@ def test_diff_conflicts_and_talent_at_a_basis_equal_a_full_replay(loaded_store: 
             assert fast == replay(queries.conflicts, loaded_store, when=when, known_at=known_at, include_settled=True)
             assert dumps(queries.talent(loaded_store, when=when, known_at=known_at)) == replay(
                 queries.talent, loaded_store, when=when, known_at=known_at)
+
+
+def test_licences_and_series_answer_as_a_replay_does(loaded_store: Store, replay: Any) -> None:
+    answer = queries.as_of(loaded_store, "2027", projections=("models", "orgs", "metrics"))
+    assert dumps(answer) == replay(queries.as_of, loaded_store, "2027", projections=("models", "orgs", "metrics"))
+    rows = {name: {r["id"]: r for r in part["rows"]} for name, part in answer["projections"].items()}
+    assert rows["models"]["truth-licensed"]["openness"] == "open-source"
+    assert rows["models"]["truth-disputed"]["openness"] == ["closed", "open-source"]
+    assert rows["orgs"]["truth-lab"]["valuation"]["value"] == 5_000_000_000
+    assert not rows["orgs"]["truth-lab"]["conflict"]
+    flagged = {(r["value"], r["conflict"]) for r in rows["metrics"].values() if r["subject"] == "truth-lab"}
+    assert flagged == {("~30%", False), ("1.2%", True), ("5%", True)}
+    conflicts = queries.conflicts(loaded_store, when="2027")
+    assert dumps(conflicts) == replay(queries.conflicts, loaded_store, when="2027")
+    truth = [(c["subject"], c["fact"], [claim["event"] for claim in c["claims"]])
+             for c in conflicts["conflicts"] if c["subject"].startswith("truth-")]
+    assert truth == [
+        ("truth-disputed", "openness", ["truth-late:disputed-release", "truth-rival:disputed-licence"]),
+        ("truth-lab", "share", ["truth-early:share-late-2024", "truth-rival:share-late-2024"]),
+    ]
 
 
 def test_late_arrivals_change_earlier_answers_as_a_replay_does(loaded_store: Store, replay: Any) -> None:

@@ -28,7 +28,8 @@ def _filters(country: str | None, open_only: bool, certain: bool) -> queries.Fil
 @AT_SEQ
 @click.option("--certain", is_flag=True, help="Only rows that surely happened, from claims their sources assert (no hedged ones).")
 @click.option("--country", help="Only models and orgs of this country (ISO code, e.g. CN).")
-@click.option("--open", "open_only", is_flag=True, help="Only open-weight / open-source models.")
+@click.option("--open", "open_only", is_flag=True,
+              help="Only open-weight / open-source models (by the sources' words or licences).")
 @click.option("--explain", is_flag=True, help="Show the quotes behind each row, and the notes on them.")
 @format_option(("table", "json", "csv", "markdown"))
 @RAW_CSV
@@ -117,6 +118,9 @@ def talent(ctx: click.Context, by: str, when: str, known_at: str | None, fmt: st
 def conflicts(ctx: click.Context, when: str, known_at: str | None, at_seq: int | None, include_settled: bool,
               fmt: str, raw_csv: bool) -> None:
     """Claims on the same subject and fact that disagree, side by side with their sources.
+
+    Values of a share, count, price or valuation at different times are a
+    series, not a disagreement; an undated one holds on its source's date.
 
     \b
     Example:

@@ -24,30 +24,17 @@ from typing import Any, NamedTuple
 from chronicle.events import ASSERTED, CORRECTION_TYPES, NEGATING, Event
 from chronicle.fuzzydate import FuzzyDate, parse_edtf
 from chronicle.hashchain import canonical_json
+from chronicle.licences import claimed_openness, is_open
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY, Claim, Context, Projection, strongest
 from chronicle.projections.values import hedged
 
 RELEASE_TYPES = frozenset({"model_release", "model_announcement"})
-OPEN_WORDS = ("open-weight", "open-source", "open weights", "open")
 #: The cell of every claim (value None): the row's status when no release is visible.
 ANY = "*"
 RELEASE = "release"
 #: A listing cell (benchmarks) shows its newest values only, and counts them all: a
 #: busy model gathers benchmark claims without end, and a row stays a row.
 LISTED = 5
-
-
-def _openness(facts: Mapping[str, Any]) -> str | None:
-    if "openness" in facts:
-        return str(facts["openness"])
-    if "open_weights" in facts:
-        return "open-weight" if facts["open_weights"] else "closed"
-    return None
-
-
-def is_open(value: Any) -> bool:
-    values = value if isinstance(value, list) else [value]
-    return any(isinstance(v, str) and v.lower().startswith(OPEN_WORDS) for v in values)
 
 
 def _benchmark(facts: Mapping[str, Any]) -> str | None:
@@ -62,7 +49,7 @@ def _benchmark(facts: Mapping[str, Any]) -> str | None:
 
 #: cell -> the value a claim's facts give it (None: no value). Order is display order.
 VALUES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "openness": _openness,
+    "openness": claimed_openness,  # the source's word, or what its licence grants (see ``licences``)
     "license": lambda facts: facts.get("license"),
     "parameters": lambda facts: facts.get("parameters"),
     "modalities": lambda facts: facts.get("modalities"),
@@ -73,10 +60,12 @@ VALUES: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 #: Cells that list their values (the newest ``LISTED`` of them) rather than show one.
 LISTING = frozenset({"benchmarks"})
 
-#: Values kept only to tell whether sources disagree (what a model matched is one
-#: claim per source; the benchmarks cell lists every such claim side by side).
+#: Values kept only to tell whether sources disagree (what a model matched or
+#: beat is one claim per source; the benchmarks cell lists every such claim
+#: side by side), as ``chronicle conflicts`` tells it.
 DISAGREEMENTS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "matched_model": lambda facts: facts.get("matched_model"),
+    "outperformed_model": lambda facts: facts.get("outperformed_model"),
 }
 
 
@@ -190,7 +179,10 @@ class Models(Projection):
     # 2: corrections are not claims about a model (a retracted release left a row behind)
     # 3: rows from distinct values, each with one claim as evidence
     # 4: the benchmarks cell lists its newest five values and counts them all
-    version = 5
+    # 5: an undated state (a licence, a benchmark standing) shows as of its source's date
+    # 6: openness from the licence too (an Apache 2.0 model is open without the word "open"); sources
+    #    that disagree on what a model beat flag its row, as they are listed among conflicts
+    version = 6
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")
@@ -340,5 +332,5 @@ def model_row(
 
 
 __all__ = ["ANY", "DISAGREEMENTS", "EXPECTED", "HAPPENED", "LISTED", "LISTING", "POSSIBLY", "RELEASE", "RELEASE_TYPES",
-           "Models", "Seen", "cell_values", "cell_values_of", "evidence", "is_open", "model_row", "newest", "release_when",
+           "Models", "Seen", "cell_values", "cell_values_of", "evidence", "model_row", "newest", "release_when",
            "values_from_claims"]

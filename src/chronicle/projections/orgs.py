@@ -53,7 +53,9 @@ def _ipo(event: Event) -> str:
 
 class Orgs(Projection):
     name = "orgs"
-    version = 2
+    # 2: an undated valuation, revenue or user count holds as of its source's date
+    # 3: a licence is read as an openness where conflicts are found (a row's ⚠)
+    version = 3
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)

@@ -50,7 +50,9 @@ def _claim_row(claim: Claim, ctx: Context, **extra: Any) -> dict[str, Any]:
 
 class Metrics(Projection):
     name = "metrics"
-    version = 2
+    # 2: an undated share, count or price holds as of its source's date: a series, not a disagreement
+    # 3: as orgs 3
+    version = 3
     title = "Metrics"
     columns = ("subject_name", "metric", "value", "context", "when", "document")
     # One row per claim, derived from the claim alone.
@@ -97,7 +99,8 @@ def period_at(when: FuzzyDate, by: str) -> str:
 
 class Talent(Projection):
     name = "talent"
-    version = 1
+    # 2: a licence is read as an openness where conflicts are found (a row's ⚠)
+    version = 2
     title = "Talent moves"
     columns = ("period", "person", "from_org", "to_org", "role", "when")
     # One row per claim, derived from the claim alone.
@@ -128,7 +131,9 @@ class Talent(Projection):
 
 class Timeline(Projection):
     name = "timeline"
-    version = 2
+    # 2: as metrics 2
+    # 3: as orgs 3
+    version = 3
     title = "Timeline"
     columns = ("when", "type", "subject_name", "certainty", "summary")
     # One row per claim, derived from the claim alone.
