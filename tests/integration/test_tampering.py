@@ -319,3 +319,12 @@ def test_verify_works_on_a_read_only_store(read_only: str) -> None:
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def test_the_guard_row_deleted_by_hand_does_not_lock_chronicle_out(seeded: str) -> None:
+    _raw(seeded, "DELETE FROM engine_guard")
+    code, output = _invoke(seeded, "projections", "rebuild")
+    assert code == 0, output
+    with pytest.raises(sa.exc.DatabaseError, match="is derived state"):
+        _raw(seeded, "DELETE FROM rm_models")
+    assert _invoke(seeded, "verify", "--deep")[0] == 0
