@@ -162,8 +162,8 @@ def open_read_only(url: str) -> sa.Engine:
     """An engine that only reads the SQLite store at ``url``, for a store this process may not write.
 
     Nothing is written beside the store either. With no ``-wal`` file beside
-    it, no process has the store open and the file is the whole store: it is
-    read as ``immutable``. With one, ``mode=ro`` reads the write-ahead log too,
+    it, or an empty one, the file is the whole store: it is read as
+    ``immutable``. Otherwise ``mode=ro`` reads the write-ahead log too,
     through its index (``-shm``), which must be there already. The schema must
     be current: a read-only store cannot be migrated.
     """
@@ -171,7 +171,8 @@ def open_read_only(url: str) -> sa.Engine:
     assert path is not None, "a SQLite store on disk"
     wal = path.with_name(path.name + "-wal")
     # Percent-encoded: a "?" or "#" in a file name stays part of the name.
-    uri = path.as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    logged = wal.exists() and wal.stat().st_size > 0
+    uri = path.as_uri() + ("?mode=ro" if logged else "?mode=ro&immutable=1")
     engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(
         uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False))
     sa.event.listen(engine, "begin", _sqlite_on_begin)
@@ -179,9 +180,10 @@ def open_read_only(url: str) -> sa.Engine:
         current = _at_head(engine)
     except sa.exc.DBAPIError as exc:
         engine.dispose()
-        raise ConfigError(f"cannot read the store at {path} without writing: {exc.orig}",
-                          f"its write-ahead log {wal} can be read only by a process that may write in its folder: "
-                          "run the command as the store's owner") from None
+        hint = (f"its write-ahead log {wal} can be read only through an index that this process may not make "
+                "beside it: run the command as the store's owner" if logged
+                else "check that the file is a chronicle store")
+        raise ConfigError(f"cannot read the store at {path}: {exc.orig}", hint) from None
     if not current:
         engine.dispose()
         raise ConfigError(f"the store at {path} is read-only and its schema is older than this chronicle's",

@@ -52,5 +52,6 @@ def derived_writes(conn: sa.Connection) -> Iterator[None]:
 def _switch(conn: sa.Connection, on: bool) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(_SETTING, {"value": "on" if on else "off"})
-    else:
-        conn.execute(engine_guard.update().values(writing=on))
+    elif conn.execute(engine_guard.update().values(writing=on)).rowcount == 0:
+        # Its row deleted by hand (which would refuse chronicle too): put it back.
+        conn.execute(engine_guard.insert().values(id=1, writing=on))

@@ -46,7 +46,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from chronicle.errors import StoreError
-from chronicle.hashchain import GENESIS, seal_hash
+from chronicle.hashchain import seal_hash
 from chronicle.tables import documents, entities, events, log_heads, seals
 
 #: The tables sealed, by kind of seal, with their key column.
@@ -56,6 +56,17 @@ SEALED: Mapping[str, tuple[sa.Table, sa.Column[str]]] = {
 }
 # Keys per IN (...): well under SQLite's bound-parameter limit.
 _CHUNK = 500
+
+
+# Built once: every append runs them.
+_LAST_EVENT = sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
+#: The head recorded last, and the hash of the event now at its seq (None when it is gone).
+_LAST_RECORDED = (
+    sa.select(log_heads.c.seq, log_heads.c.hash, events.c.hash.label("found"))
+    .select_from(log_heads.outerjoin(events, events.c.seq == log_heads.c.seq))
+    .order_by(log_heads.c.seq.desc()).limit(1)
+)
+_INSERT_HEAD = log_heads.insert()
 
 
 def record(conn: sa.Connection, *, documents: Iterable[str] = (), entities: Iterable[str] = ()) -> None:
@@ -69,22 +80,20 @@ def record(conn: sa.Connection, *, documents: Iterable[str] = (), entities: Iter
     now = datetime.now(timezone.utc)
     for kind, keys in (("document", documents), ("entity", entities)):
         _seal(conn, kind, sorted(set(keys)), now)
-    recorded = conn.execute(sa.select(log_heads.c.seq, log_heads.c.hash).order_by(log_heads.c.seq.desc())
-                            .limit(1)).first()
-    if recorded is not None:
-        # The transaction's own events come after it: the head recorded last must still be in the log.
-        found = conn.execute(sa.select(events.c.hash).where(events.c.seq == recorded.seq)).scalar()
-        if found != recorded.hash:
-            raise StoreError(f"the log no longer holds the head the store recorded at seq {recorded.seq}: events "
-                             "were cut from its end or rewritten; nothing was written",
-                             "run `chronicle verify`; restore the database from a backup")
-    last = conn.execute(sa.select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)).first()
-    seq, digest = (int(last.seq), last.hash) if last is not None else (0, GENESIS)
-    if seq > (0 if recorded is None else int(recorded.seq)):
-        conn.execute(log_heads.insert().values(seq=seq, hash=digest, recorded_at=now))
+    recorded = conn.execute(_LAST_RECORDED).first()
+    # The transaction's own events come after it: the head recorded last must still be in the log.
+    if recorded is not None and recorded.found != recorded.hash:
+        raise StoreError(f"the log no longer holds the head the store recorded at seq {recorded.seq}: events "
+                         "were cut from its end or rewritten; nothing was written",
+                         "run `chronicle verify`; restore the database from a backup")
+    last = conn.execute(_LAST_EVENT).first()
+    if last is not None and (recorded is None or last.seq > recorded.seq):
+        conn.execute(_INSERT_HEAD, {"seq": last.seq, "hash": last.hash, "recorded_at": now})
 
 
 def _seal(conn: sa.Connection, kind: str, keys: list[str], now: datetime) -> None:
+    if not keys:
+        return
     table, key = SEALED[kind]
     for start in range(0, len(keys), _CHUNK):
         # Read back: the seal is of the row as stored, which is what verify reads.

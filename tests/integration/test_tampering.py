@@ -301,7 +301,7 @@ def _as_nobody(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.parametrize("read_only", ["file", "folder"])
+@pytest.mark.parametrize("read_only", ["file", "folder", "folder with an empty -wal file"])
 def test_verify_works_on_a_read_only_store(read_only: str) -> None:
     folder = Path(tempfile.mkdtemp(prefix="chronicle-ro-"))
     try:
@@ -309,7 +309,9 @@ def test_verify_works_on_a_read_only_store(read_only: str) -> None:
         db = folder / "store.db"
         assert _invoke(str(db), "ingest", str(REPO / "events"))[0] == 0
         db.chmod(0o444)
-        if read_only == "folder":
+        if read_only.endswith("-wal file"):
+            (folder / "store.db-wal").touch()  # left by a process that had it open
+        if read_only.startswith("folder"):
             folder.chmod(0o555)
         before = sorted(p.name for p in folder.iterdir())
         done = _as_nobody(["--db", str(db), "verify", "--deep"])
@@ -320,3 +322,12 @@ def test_verify_works_on_a_read_only_store(read_only: str) -> None:
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def test_the_guard_row_deleted_by_hand_does_not_lock_chronicle_out(seeded: str) -> None:
+    _raw(seeded, "DELETE FROM engine_guard")
+    code, output = _invoke(seeded, "projections", "rebuild")
+    assert code == 0, output
+    with pytest.raises(sa.exc.DatabaseError, match="is derived state"):
+        _raw(seeded, "DELETE FROM rm_models")
+    assert _invoke(seeded, "verify", "--deep")[0] == 0
