@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from chronicle.cli import main
+from chronicle.events import NEGATING
+from chronicle.reading import STATE_TYPES
+from epoch_support import EPOCH_CSV
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,6 +48,27 @@ def test_as_of_june_2025(seeded: str) -> None:
         assert slug not in models
     assert all(not (r.get("first_release") or "").startswith("2025-12") for r in models.values())
 
+
+
+def test_june_2025_rows_are_read_within_the_frames(seeded: str) -> None:
+    answer = _json(seeded, "as-of", "2025-06")
+    assert {k: (r.get("first_release"), r["status"]) for k, r in _models(answer).items()} == {
+        "deepseek-r1": ("2025-01-20", "happened"),
+        "deepseek-v3": ("2025-37", "happened"),
+        "kimi-k2.5": ("2025-01/2025-04", "happened"),
+        "qwen2.5-max": ("2025-37", "happened"),
+        "qwen3": ("../2025-38", "possibly"),
+        "glm-4.5": ("2025-38", "possibly"),
+        # "Their latest Qwen3-Max", undated in "China's AI Milestones in 2025".
+        "qwen3-max": ("2025-01-01/2026-01-21", "possibly"),
+        # Undated in the one article without a frame (see OPEN).
+        "kimi-k2": ("../2026-11-23", "possibly"),
+        # DeepSeek-R2, whose release was "delayed", is not there.
+    }
+    orgs = {r["id"]: (r.get("ipo"), r["status"]) for r in answer["projections"]["orgs"]["rows"]}
+    assert orgs == {"manus": (None, "possibly"),
+                    "metax": ("listed (2025-01-01/2026-01-21)", "possibly"),
+                    "moore-threads": ("listed (2025-01-01/2026-01-21)", "possibly")}
 
 def test_chinese_open_models_filter(seeded: str) -> None:
     models = _models(_json(seeded, "as-of", "2025-06", "--projection", "models", "--country", "CN", "--open"))
@@ -80,6 +105,11 @@ def test_conflicts_include_what_r1_matched_not_the_qwen_download_counts_of_other
     # ">600M by September 2024" holds as of 2024-09-30, ">400M" (undated) as of 2026-01-21:
     # two points of a series, not a disagreement.
     assert ("qwen", "downloads") not in found
+    assert set(found) == {("china", "share"), ("deepseek-r1", "matched_model"), ("deepseek-r1", "openness"),
+                          ("qwen", "openness"), ("qwen2.5-max", "outperformed_model")}
+    # Qwen Lab "had been diligently releasing open-weight models for years": by January 2025.
+    assert {c["when"] for c in found[("qwen", "openness")]["claims"]
+            if c["document"] == "chinese-open-source-models-next-wave"} == {"../2025-01"}
 
 
 def test_a_models_row_flags_what_conflicts_lists_about_it(seeded: str) -> None:
@@ -187,3 +217,185 @@ def test_as_of_is_byte_identical(seeded: str) -> None:
     table = run(main, ["--db", seeded, "as-of", "2025-06"]).output
     assert table.splitlines()[0] == "As of 2025-06-30 (2025-06), known at any time, store seq 182"
     assert "Chinese open models" in table.split("Other models")[0]
+
+
+# -- what a cutoff before the corpus shows -------------------------------------------------------
+
+PROJECTIONS = ("models", "orgs", "metrics", "talent", "timeline")
+
+#: The undated claims of the one article that states no frame.
+UNFRAMED = ("historic-turning-point", "sputnik-moment", "semiconductor-independence-battle", "kimi-k2-release",
+            "emerging-markets-adoption", "state-backed-ecosystem", "domestic-chip-mandate",
+            "cloudmatrix-384-unveiled", "avatars-outperform-humans", "digital-host-brother-sales",
+            "world-humanoid-robot-games", "us-leaders-scale-back-agi", "ai-colonialism-debate",
+            "china-setting-the-pace", "government-support-accelerates", "affordability-drives-growth",
+            "china-rolling-out-applications")
+
+#: Undated claims whose reading keeps an open start on purpose, and why.
+OPEN = {
+    **{f"deepseekai-chinese-ai-rising:{local}": "the Deepseek.ai article states no frame and does not date it"
+       for local in UNFRAMED},
+    "vfuturemedia-chinese-open-models-2025:deepseek-export-restricted-hardware":
+        "the training came before the launches that kicked off 2025: the frame would misdate it",
+    "chinese-open-source-models-next-wave:qwen-first-full-product-line":
+        "being the first is a past the text does not tie to the momentum of January 2025",
+    "chinese-open-source-models-next-wave:deepseek-attention-cache-research":
+        "the text says when the research drew attention, not when it was done",
+}
+
+#: Everything the seeds show as of June 2020, and why each may show there.
+SHOWN_IN_2020 = {
+    # Dated by words with an open start ("By mid-2025", "for years", "following
+    # ChatGPT's mainstream breakthrough"): possibly happened, by their end.
+    "deepseekai-chinese-ai-rising:qwen3-release",
+    "vfuturemedia-chinese-open-models-2025:deepseek-moe-updates",
+    "chinese-open-source-models-next-wave:qwen-open-weights-for-years",
+    "chinese-open-source-models-next-wave:china-open-source-strategy",
+    "chinese-open-source-models-next-wave:china-ai-talent-pool",
+    # Forecasts "by 2026", "By 2028": expected.
+    "aisupremacy-china-ai-milestones-2025:huawei-supercluster-524-eflops",
+    "deepseekai-chinese-ai-rising:huawei-semiconductor-independence-2028",
+    # Undated claims left open on purpose.
+    *OPEN,
+}
+
+
+def _evidence(answer: dict) -> set[str]:
+    return {e["event"] for p in answer["projections"].values() for r in p["rows"] for e in r.get("evidence", [])}
+
+
+def test_june_2020_shows_none_of_the_undated_claims_of_2025_and_2026(seeded: str) -> None:
+    answers = {p: _json(seeded, "as-of", "2020-06", "--projection", p) for p in PROJECTIONS}
+    rows = {p: answers[p]["projections"][p]["rows"] for p in PROJECTIONS}
+    assert {r["id"]: (r["first_release"], r["status"]) for r in rows["models"]} == {
+        "qwen3": ("../2025-38", "possibly"),             # "By mid-2025"
+        "kimi-k2": ("../2026-11-23", "possibly"),        # undated, in the one document without a frame
+    }
+    assert rows["orgs"] == rows["metrics"] == rows["talent"] == []
+    assert {r["id"] for r in rows["timeline"]} == SHOWN_IN_2020
+    shown = set().union(*(_evidence(a) for a in answers.values())) | _evidence(_json(seeded, "as-of", "2020-06"))
+    assert shown <= SHOWN_IN_2020
+    for local in ("manus-funding", "manus-valuation", "manus-arr", "manus-agent-launch", "china-usage-share",
+                  "moore-threads-ipo", "metax-ipo", "qwen3-max-parameters", "xpeng-iron-walk"):
+        assert f"aisupremacy-china-ai-milestones-2025:{local}" not in shown
+    assert "vfuturemedia-chinese-open-models-2025:china-usage-share" not in shown
+    assert "deepseekai-chinese-ai-rising:r2-delayed-by-ascend" not in shown
+
+
+# -- every undated claim's reading ---------------------------------------------------------------
+
+FRAME_START = {"aisupremacy-china-ai-milestones-2025": "2025-01-01",
+               "vfuturemedia-chinese-open-models-2025": "2025-01-01",
+               "chinese-open-source-models-next-wave": "2025-01-01"}
+SOURCE_DATE = {"aisupremacy-china-ai-milestones-2025": "2026-01-21",
+               "vfuturemedia-chinese-open-models-2025": "2025-12-15",
+               "chinese-open-source-models-next-wave": "2026-11-23",
+               "deepseekai-chinese-ai-rising": "2026-11-23"}
+
+
+def _undated_claims() -> list[tuple[str, str, str]]:
+    """(event id, type, stance) of every seed claim whose text gives no date words."""
+    found = []
+    for path in sorted((REPO / "events").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "document" in data:
+            found += [(f"{data['document']['id']}:{e['id']}", e["type"], e.get("stance", "asserted"))
+                      for e in data["events"] if not ((e.get("when") or {}).get("text") or "").strip()]
+    return found
+
+
+def test_every_undated_claim_is_bounded_below_or_read_as_of_its_source(seeded: str) -> None:
+    undated = _undated_claims()
+    assert len(undated) == 117
+    assert set(OPEN) <= {event for event, _, _ in undated}
+    for event, kind, stance in undated:
+        document = event.split(":")[0]
+        reading = _json(seeded, "show", event)["reading"]
+        assert reading["reason"], event
+        if kind in STATE_TYPES or stance in NEGATING:
+            # Truth rules 1 and 4: as of its source's date, not before.
+            assert (reading["as_of"], reading["earliest"]) == (SOURCE_DATE[document],) * 2, event
+            assert reading["reason"].endswith(f"holds as of its source's date ({SOURCE_DATE[document]}), not before")
+        elif event in OPEN:
+            assert (reading["earliest"], reading["as_of"], reading["latest"]) == (None, None, SOURCE_DATE[document])
+            assert "no earlier bound is known" in reading["reason"], event
+        else:
+            # Truth rule 2 (a): not before the frame its document states, by its source's date.
+            start, end = FRAME_START[document], SOURCE_DATE[document]
+            assert (reading["earliest"], reading["latest"], reading["as_of"]) == (start, end, None), event
+            assert reading["reason"] == (f"undated in its source: not before {start} (the start of the frame its "
+                                         f"document states), by {end} (its source's date)"), event
+
+
+# -- hedged and negated claims -------------------------------------------------------------------
+
+def test_deepseek_r2_is_not_released_at_any_cutoff(seeded: str) -> None:
+    """"Technical issues with Huawei's Ascend chips delayed DeepSeek's next-generation R2 model"."""
+    delay = _json(seeded, "show", "deepseekai-chinese-ai-rising:r2-delayed-by-ascend")
+    assert delay["event"]["stance"] == "delayed"
+    assert delay["reading"]["as_of"] == "2026-11-23"
+    for cutoff in ("2020-06", "2025-06", "2025-12", "2026-06", "2026-11", "2026-12", "2030"):
+        for certain in ((), ("--certain",)):
+            models = _models(_json(seeded, "as-of", cutoff, "--projection", "models", *certain))
+            r2 = models.get("deepseek-r2")
+            assert r2 is None or (r2.get("first_release") is None and "first_release" not in r2["cells"]), (cutoff, r2)
+    # Shown at all only from its source's date: the delay, not a release whose date is unknown.
+    assert "deepseek-r2" not in _models(_json(seeded, "as-of", "2026-10", "--projection", "models"))
+    assert "deepseek-r2" in _models(_json(seeded, "as-of", "2026-12", "--projection", "models"))
+
+
+def test_the_v3_2_speciale_claim_about_gpt_5_is_passed_on_as_reported(seeded: str) -> None:
+    claim = _json(seeded, "show", "vfuturemedia-chinese-open-models-2025:v3.2-speciale-vs-gpt-5")
+    assert claim["event"]["stance"] == "reportedly"
+    assert "reportedly surpassed the anticipated performance levels of GPT-5" in claim["event"]["quote"]
+    speciale = _models(_json(seeded, "as-of", "2026-06", "--projection", "models"))["deepseek-v3.2-speciale"]
+    assert "beats gpt-5 on complex reasoning tasks" in speciale["benchmarks"]
+    # --certain keeps what the sources assert: the release, not the hedged benchmarks.
+    certain = _models(_json(seeded, "as-of", "2026-06", "--projection", "models", "--certain"))
+    assert certain["deepseek-v3.2-speciale"]["first_release"] == "2025-12"
+    assert "benchmarks" not in certain["deepseek-v3.2-speciale"]["cells"]
+
+
+def test_certain_leaves_out_what_the_sources_only_pass_on(seeded: str) -> None:
+    orgs = {r["id"]: r for r in _json(seeded, "as-of", "2026-06", "--projection", "orgs", "--certain")
+            ["projections"]["orgs"]["rows"]}
+    assert "revenue" not in orgs["manus"]["cells"]                  # "Manus claimed $100 million ARR"
+    assert orgs["manus"]["cells"]["funding"]["value"]["value"] == 75000000
+    metrics = _json(seeded, "as-of", "2026-06", "--projection", "metrics", "--certain")["projections"]["metrics"]["rows"]
+    qwen = sorted(r["value"] for r in metrics if (r["subject"], r["metric"]) == ("qwen", "downloads"))
+    assert qwen == [">400M"]                                        # ">600M" is what "Alibaba reported"
+    assert not [r for r in metrics if r["evidence"][0]["event"].startswith("vfuturemedia-chinese-open-models-2025")]
+
+
+# -- the Epoch snapshot beside the seeds ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def with_epoch(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> str:
+    if not EPOCH_CSV.is_file():
+        pytest.skip(f"Epoch snapshot not found at {EPOCH_CSV}")
+    db = str(tmp_path_factory.mktemp("epoch") / "seeds-epoch.db")
+    run = CliRunner().invoke
+    assert run(main, ["--db", db, "ingest", str(REPO / "events"), "--documents", str(seeds_dir)]).exit_code == 0
+    result = run(main, ["--db", db, "import", "epoch", str(EPOCH_CSV)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_llama_4_behemoth_a_database_row_without_a_date_is_never_released(with_epoch: str) -> None:
+    for cutoff in ("2020-06", "2025-03", "2025-06", "2026-06", "2030"):
+        behemoth = _models(_json(with_epoch, "as-of", cutoff, "--projection", "models")).get("llama-4-behemoth")
+        assert behemoth is None or (behemoth.get("first_release") is None and "first_release" not in behemoth["cells"])
+    assert "llama-4-behemoth" not in _models(_json(with_epoch, "as-of", "2020-06", "--projection", "models"))
+    # The row is listed from the snapshot on, as a row of the database, not as a release.
+    listed = _models(_json(with_epoch, "as-of", "2026-06", "--projection", "models"))["llama-4-behemoth"]
+    assert listed["evidence"][0]["document"] == "epoch-notable-models-2025-03-16"
+
+
+def test_june_2020_with_epoch_shows_only_what_was_out_by_then(with_epoch: str) -> None:
+    rows = _models(_json(with_epoch, "as-of", "2020-06", "--projection", "models"))
+    from_seeds = {k for k, r in rows.items() if not r["evidence"][0]["document"].startswith("epoch-")}
+    assert from_seeds == {"qwen3", "kimi-k2"}
+    # Every Epoch row shown is dated by then (a model two rows date differently shows both dates).
+    dated = [d for k, r in rows.items() if k not in from_seeds
+             for d in (r.get("first_release") if isinstance(r.get("first_release"), list) else [r.get("first_release")])]
+    assert len(dated) > 500 and all(isinstance(d, str) and d[:10] <= "2020-06-30" for d in dated)

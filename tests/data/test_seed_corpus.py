@@ -59,14 +59,24 @@ def test_quotes_are_verbatim_and_short(path: Path, seeds_dir: Path) -> None:
         assert not when_text or when_text in text, f"{event['id']}: when.text not in the text: {when_text!r}"
 
 
+def _document_end(document: dict[str, Any]) -> str:
+    """The last day a document can speak of: its publication date, or the end of its window."""
+    return str(document["published"]) if document.get("published") else str(document["window"]).split("/")[-1]
+
+
 @pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
 def test_dated_words_carry_an_explicit_reading(path: Path) -> None:
-    for event in _load(path)["events"]:
+    data = _load(path)
+    for event in data["events"]:
         when = event.get("when") or {}
         if when.get("text"):
             assert when.get("edtf"), f"{event['id']}: dated words without an edtf reading"
-        else:
-            assert not when.get("edtf"), f"{event['id']}: a context date takes no edtf"
+        elif when.get("edtf"):
+            # No words date it, but the document's frame would misdate it: open
+            # before, by the source's own date, and the note says why.
+            assert data["document"].get("frame"), f"{event['id']}: a context date takes no edtf"
+            assert when["edtf"] == f"../{_document_end(data['document'])}", event["id"]
+            assert event.get("note"), f"{event['id']}: say in a note why the frame does not date it"
 
 
 def test_entities_are_complete() -> None:
@@ -137,3 +147,76 @@ def test_counts_per_document_and_type_are_printed(tmp_path: Path, seeds_dir: Pat
         per_type = [int(r[2]) for r in rows if r[0] == path.stem]
         assert sum(per_type) == len(_load(path)["events"])
     assert any(r[:2] == ["(all)", "model_release"] for r in rows)
+
+
+def test_the_frames_the_documents_state() -> None:
+    """A frame only where a title or an opening states one; the Deepseek.ai article states none."""
+    frames = {_load(p)["document"]["id"]: _load(p)["document"].get("frame") for p in EVENT_FILES}
+    assert frames == {
+        "aisupremacy-china-ai-milestones-2025": "2025",                     # "China's AI Milestones in 2025"
+        "vfuturemedia-chinese-open-models-2025": "2025",                    # "In 2025, Chinese open-source AI models ..."
+        "chinese-open-source-models-next-wave": "since January 2025",       # "The momentum began in January 2025 ..."
+        "deepseekai-chinese-ai-rising": None,
+    }
+
+
+#: Every claim the texts hedge or negate, and how; all the others are asserted.
+STANCES = {
+    "aisupremacy-china-ai-milestones-2025": {
+        "silicon-valley-startups-build-on-chinese-models": "reportedly",    # "are reportedly building"
+        "manus-arr": "claimed",                                             # "Manus claimed $100 million ARR"
+        "huawei-supercluster-524-eflops": "anticipated",                    # "is projected to reach"
+    },
+    "vfuturemedia-chinese-open-models-2025": {
+        "v3.2-speciale-vs-gpt-5": "reportedly",                             # "reportedly surpassed ... GPT-5"
+        "v3.2-speciale-olympiads": "reportedly",                            # the same "reportedly"
+        "china-usage-share": "reportedly",                                  # "according to ... industry reports"
+        "deepseek-next-generation-2026": "anticipated",                     # "is expected to release"
+        "alibaba-qwen-integration-2026": "anticipated",                     # "Alibaba plans"
+        "performance-gap-2026": "anticipated",                              # "are likely to further narrow"
+        "specialized-domains-2026": "anticipated",                          # "Looking ahead to 2026"
+    },
+    "deepseekai-chinese-ai-rising": {
+        "r2-delayed-by-ascend": "delayed",                                  # "delayed DeepSeek’s next-generation R2 model"
+        "qwen2.5-max-benchmarks": "claimed",                                # "claimed benchmark superiority"
+        "research-papers-lead": "reportedly",                               # "The 2025 Stanford AI Index reported"
+        "ai-patents-share": "reportedly",                                   # the same report
+        "cloudmatrix-384-unveiled": "reportedly",                           # "said to surpass Nvidia’s NVL72"
+        "huawei-semiconductor-independence-2028": "anticipated",            # "Huawei aims for"
+    },
+    "chinese-open-source-models-next-wave": {
+        "qwen-600m-downloads": "claimed",                                   # "Alibaba reported" its own downloads
+        "redefine-innovation-hubs": "anticipated",                          # "they will ... redefine"
+        "open-source-momentum-continues": "anticipated",                    # "is expected to continue"
+        "qwen-derivative-share": "reportedly",                              # "According to ATOM"
+        "llama-derivative-share": "reportedly",                             # the same sentence
+        "kimi-k2.5-top-on-openclaw": "reportedly",                          # "the team reported that"
+        "casado-startups-chinese-models": "reportedly",                     # "Martin Casado ... estimates"
+    },
+}
+
+
+def _quoted_words(note: str) -> list[str]:
+    """The pieces of a note's double-quoted words, split at '...'."""
+    return [piece.strip(" .,:;") for quoted in re.findall(r'"([^"]+)"', note) for piece in quoted.split("...")]
+
+
+@pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
+def test_the_stances_the_texts_give(path: Path, seeds_dir: Path) -> None:
+    data = _load(path)
+    text = (seeds_dir / data["document"]["text"]).read_text(encoding="utf-8")
+    given = {e["id"]: e["stance"] for e in data["events"] if e.get("stance", "asserted") != "asserted"}
+    assert given == STANCES[data["document"]["id"]]
+    for event in data["events"]:
+        if event["id"] in given:
+            # The note names the words of the text that hedge or negate the claim.
+            words = [w for w in _quoted_words(event.get("note") or "") if len(w.split()) >= 2]
+            assert any(w in text for w in words), f"{event['id']}: the note quotes no words of the text"
+
+
+@pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
+def test_what_is_anticipated_is_a_forecast(path: Path) -> None:
+    """A planned or expected claim has not happened: certainty forecast, never "happened"; and the reverse."""
+    for event in _load(path)["events"]:
+        anticipated = event.get("stance") == "anticipated"
+        assert anticipated == (event.get("certainty") == "forecast"), event["id"]
