@@ -77,7 +77,8 @@ def explain(kind: str, stored: FuzzyDate, stance: str = ASSERTED) -> dict[str, A
     day = as_of(read)
     if day is not None:
         source = "its source's date" if stored.precision is Precision.CONTEXT else f"the end of {stored.text!r}"
-        what = "a claim about a state" if kind in STATE_TYPES else f"a {stance} claim"
+        what = ("a claim about a state" if kind in STATE_TYPES else f"a {stance} claim" if stance in NEGATING
+                else "a claim its source dates only by itself (a database row without a date)")
         reason = f"{what} holds as of {source} ({day.isoformat()}), not before"
     elif stored.precision is Precision.CONTEXT and stored.earliest is not None and stored.latest is not None:
         reason = (f"undated in its source: not before {stored.earliest.isoformat()} (the start of the frame its "

@@ -129,9 +129,10 @@ def test_undated_states_show_as_of_their_source_and_not_before(seeded: str) -> N
     downloads = sorted((r["value"], r["as_of"], r["earliest"], r["latest"], r["status"]) for r in rows
                        if (r["subject"], r["metric"]) == ("qwen", "downloads"))
     assert downloads == [(">400M", "2026-01-21", "2026-01-21", "2026-01-21", "happened"),
-                         (">600M", "2024-09-30", "2024-09-30", "2024-09-30", "happened")]
+                         (">600M (claimed)", "2024-09-30", "2024-09-30", "2024-09-30", "happened")]
     between = _json(seeded, "as-of", "2025-06", "--projection", "metrics")["projections"]["metrics"]["rows"]
-    assert [r["value"] for r in between if (r["subject"], r["metric"]) == ("qwen", "downloads")] == [">600M"]
+    assert [r["value"] for r in between if (r["subject"], r["metric"]) == ("qwen", "downloads")] == [
+        ">600M (claimed)"]  # "Alibaba reported" its own downloads
     table = CliRunner().invoke(main, ["--db", seeded, "as-of", "2026-06", "--projection", "metrics"]).output
     assert "as of 2026-01-21" in table and "../2026-01-21" not in table
 
@@ -147,7 +148,7 @@ def test_china_usage_share_is_a_series_not_a_disagreement(seeded: str) -> None:
     rows = _json(seeded, "as-of", "2026-12", "--projection", "metrics")["projections"]["metrics"]["rows"]
     usage = {(r["value"], r["conflict"]) for r in rows if r["subject"] == "china" and r["metric"] == "share"
              and "usage" in r["context"]}
-    assert usage == {("1.2%", True), ("~0%", True), ("~30%", False)}
+    assert usage == {("1.2%", True), ("~0%", True), ("~30%", False), ("reportedly ~30%", False)}
 
 
 @pytest.fixture(scope="module")
@@ -164,9 +165,11 @@ def seeded_with_epoch(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path)
 
 
 def test_chinese_open_models_include_qwen3_by_its_licence(seeded_with_epoch: str) -> None:
-    # "By mid-2025 ... Qwen-3 family ... released under an open-source-friendly Apache 2.0 license":
-    # no source says Qwen3 is open; its licence does. A licence is a state, and one "by mid-2025"
-    # holds as of 2025-08-31 (chronicle.reading): from the August answer on.
+    # "By mid-2025 ... Qwen-3 family, released under an open-source-friendly Apache 2.0 license":
+    # no source says Qwen3 is open; its licence does. The licence is said of the release, so it
+    # stands wherever the release possibly happened: in June, and as happened from August on.
+    june_open = _models(_json(seeded_with_epoch, "as-of", "2025-06", "--country", "CN", "--open"))
+    assert (june_open["qwen3"]["status"], june_open["qwen3"]["openness"]) == ("possibly", "open-source")
     answer = _json(seeded_with_epoch, "as-of", "2025-08", "--country", "CN", "--open")
     models = _models(answer)
     qwen3 = models["qwen3"]
@@ -177,9 +180,9 @@ def test_chinese_open_models_include_qwen3_by_its_licence(seeded_with_epoch: str
     assert len(models) == 42 and all(r["country"] == "CN" and r["open"] for r in models.values())
     table = CliRunner().invoke(main, ["--db", seeded_with_epoch, "as-of", "2025-12", "--country", "CN", "--open"])
     assert "Qwen3" in table.output.split("Other models")[0]
-    # In June the release may have happened, but nothing is known of its licence yet.
     june = _models(_json(seeded_with_epoch, "as-of", "2025-06", "--projection", "models"))["qwen3"]
-    assert (june["status"], june.get("license"), june.get("openness"), june["open"]) == ("possibly", None, None, False)
+    assert (june["status"], june["license"], june["openness"], june["open"]) == (
+        "possibly", "Apache 2.0", "open-source", True)
     # R1's MIT licence says open-source, as one source does; two others say open-weight.
     r1 = models["deepseek-r1"]["cells"]["openness"]
     assert (r1["value"], r1["conflict"]) == (["open-source", "open-weight"], True)
@@ -248,6 +251,7 @@ SHOWN_IN_2020 = {
     # Dated by words with an open start ("By mid-2025", "for years", "following
     # ChatGPT's mainstream breakthrough"): possibly happened, by their end.
     "deepseekai-chinese-ai-rising:qwen3-release",
+    "deepseekai-chinese-ai-rising:qwen3-license",  # the same release, "released under ... Apache 2.0"
     "vfuturemedia-chinese-open-models-2025:deepseek-moe-updates",
     "chinese-open-source-models-next-wave:qwen-open-weights-for-years",
     "chinese-open-source-models-next-wave:china-open-source-strategy",
@@ -349,7 +353,7 @@ def test_the_v3_2_speciale_claim_about_gpt_5_is_passed_on_as_reported(seeded: st
     assert claim["event"]["stance"] == "reportedly"
     assert "reportedly surpassed the anticipated performance levels of GPT-5" in claim["event"]["quote"]
     speciale = _models(_json(seeded, "as-of", "2026-06", "--projection", "models"))["deepseek-v3.2-speciale"]
-    assert "beats gpt-5 on complex reasoning tasks" in speciale["benchmarks"]
+    assert "reportedly beats gpt-5 on complex reasoning tasks" in speciale["benchmarks"]
     # --certain keeps what the sources assert: the release, not the hedged benchmarks.
     certain = _models(_json(seeded, "as-of", "2026-06", "--projection", "models", "--certain"))
     assert certain["deepseek-v3.2-speciale"]["first_release"] == "2025-12"
