@@ -23,6 +23,7 @@ from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, 
 from chronicle.projections.base import claim_status, ordered
 from chronicle.projections.series import Talent
 from chronicle import modelvalues
+from chronicle.reading import READ_AS_STORED, explain
 from chronicle.store import LogFilter, Store, collection_paused
 
 
@@ -262,6 +263,23 @@ def as_of(
         },
         "retracted": [{"event": k, "reason": v} for k, v in sorted(answered.retracted.items())],
     }
+
+
+def explanations(store: Store, answer: dict[str, Any]) -> dict[str, list[str]]:
+    """For ``as-of --explain``: by event id behind the answer's rows, how its date is read (where
+    that is not simply as stored) and the annotator's note."""
+    cited = {e["event"] for proj in answer["projections"].values() for r in proj["rows"] for e in r["evidence"]}
+    out: dict[str, list[str]] = {}
+    for event_id, event in store.events_by_id(cited).items():
+        lines = []
+        reading = explain(event.type, event.when, event.stance)
+        if reading["reason"] != READ_AS_STORED:
+            lines.append(f"read: {reading['reason']}")
+        if event.note:
+            lines.append(f"note: {event.note}")
+        if lines:
+            out[event_id] = lines
+    return out
 
 
 def _cells(row: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:

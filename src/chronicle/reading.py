@@ -69,6 +69,7 @@ def as_of(when: FuzzyDate) -> date | None:
 
 
 _OPEN_STARTS = (Precision.CONTEXT, Precision.BOUND)
+READ_AS_STORED = "read as stored"
 
 
 def explain(kind: str, stored: FuzzyDate, stance: str = ASSERTED) -> dict[str, Any]:
@@ -87,5 +88,5 @@ def explain(kind: str, stored: FuzzyDate, stance: str = ASSERTED) -> dict[str, A
         reason = (f"an occurrence by {stored.latest.isoformat()}: possibly happened at any cutoff before that day "
                   "(no earlier bound is known)")
     else:
-        reason = "read as stored"
+        reason = READ_AS_STORED
     return {**read.to_dict(), "as_of": day.isoformat() if day else None, "reason": reason}

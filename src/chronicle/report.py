@@ -52,13 +52,8 @@ def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None 
     return out
 
 
-def cited(answer: dict[str, Any]) -> set[str]:
-    """The event ids an as-of answer's rows cite (for --explain's notes)."""
-    return {e["event"] for proj in answer["projections"].values() for r in proj["rows"] for e in r["evidence"]}
-
-
 def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explain: bool,
-             notes: Mapping[str, str]) -> str:
+             notes: Mapping[str, Sequence[str]]) -> str:
     columns = SHOWN.get(name, ["mark", "id"])
     heading = f"## {title}\n\n" if fmt == "markdown" else f"{title}\n{'=' * len(title)}\n"
     if not rows:
@@ -71,16 +66,17 @@ def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explai
             label = r.get("name") or r.get("subject_name") or r["id"]
             for e in r["evidence"]:
                 lines.append(f"  {label}: \u201c{e['quote']}\u201d \u2014 {e['document']}")
-                if e["event"] in notes:
-                    lines.append(f"    note: {notes[e['event']]}")
+                lines.extend(f"    {line}" for line in notes.get(e["event"], ()))
         body += ("\n" if fmt == "markdown" else "") + "\n".join(lines) + "\n"
     return heading + body
 
 
-def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False, notes: Mapping[str, str] | None = None) -> str:
+def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False,
+               notes: Mapping[str, Sequence[str]] | None = None) -> str:
     """The as-of report: Chinese open models first, then the rest, each row marked by status.
 
-    With ``explain``, the quotes behind each row, and the annotators' ``notes`` on them (by event id).
+    With ``explain``, the quotes behind each row, and under each the lines ``notes`` has for its
+    event (how its date is read, the annotator's note: see ``queries.explanations``).
     """
     notes = notes or {}
     basis = answer["basis"]

@@ -43,8 +43,11 @@ def test_explain_prints_the_note_under_its_quote(run: Run, corpus: Path) -> None
     assert run("ingest", str(corpus)).exit_code == 0
     lines = run("as-of", "2026-06", "--projection", "metrics", "--explain").output.splitlines()
     at = lines.index("  Qwen: \u201cQwen passed 700 million downloads\u201d \u2014 test-doc")
-    assert lines[at + 1] == "    note: A count the article passes on from others."
-    assert "note:" not in run("as-of", "2026-06", "--projection", "metrics").output
+    assert lines[at + 1:at + 3] == [
+        "    read: a claim about a state holds as of its source's date (2026-01-21), not before",
+        "    note: A count the article passes on from others."]
+    plain = run("as-of", "2026-06", "--projection", "metrics").output
+    assert "note:" not in plain and "read:" not in plain
 
 
 def test_an_unknown_stance_is_refused_naming_file_line_and_field(run: Run, corpus: Path) -> None:

@@ -30,7 +30,8 @@ def _filters(country: str | None, open_only: bool, certain: bool) -> queries.Fil
 @click.option("--country", help="Only models and orgs of this country (ISO code, e.g. CN).")
 @click.option("--open", "open_only", is_flag=True,
               help="Only open-weight / open-source models (by the sources' words or licences).")
-@click.option("--explain", is_flag=True, help="Show the quotes behind each row, and the notes on them.")
+@click.option("--explain", is_flag=True,
+              help="Show the quotes behind each row, how each claim's date is read, and the notes on them.")
 @format_option(("table", "json", "csv", "markdown"))
 @RAW_CSV
 @click.pass_context
@@ -55,7 +56,7 @@ def as_of(ctx: click.Context, when: str, projections: tuple[str, ...], known_at:
     elif fmt == "csv":
         click.echo(report.as_of_csv(answer, raw_csv), nl=False)
     else:
-        notes = store.notes(report.cited(answer)) if explain else {}
+        notes = queries.explanations(store, answer) if explain else {}
         click.echo(report.as_of_text(answer, fmt, explain, notes), nl=False)
 
 
