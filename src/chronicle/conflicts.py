@@ -26,7 +26,7 @@ from chronicle.events import CORRECTION_TYPES, FACTS, Event
 from chronicle.licences import OPENNESS_FACTS, claimed_openness
 from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import CONTEXT_FACTS
-from chronicle.projections.values import display
+from chronicle.projections.values import display, hedged
 
 #: Facts that qualify a claim rather than make one.
 NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"benchmark", "status", "reason", "target", "rank_value", "replacement"}
@@ -50,8 +50,8 @@ class Conflict:
 def _claim(event: Event, value: Any, ranks: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
     rank = ranks.get(event.event_id)
     return {
-        "event": event.event_id, "value": value, "display": display(value), "document": event.document,
-        "quote": event.evidence.quote, "when": event.when.edtf,
+        "event": event.event_id, "value": value, "display": hedged(display(value), event.stance),
+        "stance": event.stance, "document": event.document, "quote": event.evidence.quote, "when": event.when.edtf,
         "rank": rank[0] if rank else "normal", "rank_reason": rank[1] if rank else None,
     }
 

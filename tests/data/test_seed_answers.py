@@ -403,3 +403,11 @@ def test_june_2020_with_epoch_shows_only_what_was_out_by_then(with_epoch: str) -
     dated = [d for k, r in rows.items() if k not in from_seeds
              for d in (r.get("first_release") if isinstance(r.get("first_release"), list) else [r.get("first_release")])]
     assert len(dated) > 500 and all(isinstance(d, str) and d[:10] <= "2020-06-30" for d in dated)
+
+
+def test_conflicts_say_the_stance_of_each_claim(seeded: str) -> None:
+    found = {(c["subject"], c["fact"]): c for c in _json(seeded, "conflicts")["conflicts"]}
+    beat = {c["document"]: (c["display"], c["stance"]) for c in found[("qwen2.5-max", "outperformed_model")]["claims"]}
+    # "claimed benchmark superiority over DeepSeek V3, GPT-4, and Anthropic's Claude-3.5 Sonnet"
+    assert beat["deepseekai-chinese-ai-rising"] == ("claude-3.5-sonnet | deepseek-v3 | gpt-4 (claimed)", "claimed")
+    assert beat["vfuturemedia-chinese-open-models-2025"][1] == "asserted"
