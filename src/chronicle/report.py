@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chronicle.projections import STATUS_MARK
-from chronicle.projections.values import display
+from chronicle.projections.values import display, hedged
 from chronicle.render import printable, render_rows
 
 LEGEND = "● happened   ◐ possibly happened (date too vague to know)   ○ expected (forecast)   ⚠ sources disagree"
@@ -45,6 +45,8 @@ def _display_row(row: dict[str, Any], columns: Sequence[str], width: int | None 
             # No source dates a release: a listing or other claims only, or a release they say was delayed.
             withheld = row.get("not_released")
             out[c] = f"not released ({display(withheld)})" if withheld else "release date unknown"
+        elif c in row.get("stances", {}):
+            out[c] = _fit(hedged(display(row.get(c)), row["stances"][c]), width)  # "$100M (claimed)"
         elif c == "when" and row.get("as_of"):
             out[c] = f"as of {row['as_of']}"  # a state's undated or "by ..." claim: see chronicle.reading
         else:

@@ -411,3 +411,12 @@ def test_conflicts_say_the_stance_of_each_claim(seeded: str) -> None:
     # "claimed benchmark superiority over DeepSeek V3, GPT-4, and Anthropic's Claude-3.5 Sonnet"
     assert beat["deepseekai-chinese-ai-rising"] == ("claude-3.5-sonnet | deepseek-v3 | gpt-4 (claimed)", "claimed")
     assert beat["vfuturemedia-chinese-open-models-2025"][1] == "asserted"
+
+
+def test_org_cells_say_the_stance_of_their_source(seeded: str) -> None:
+    manus = {r["id"]: r for r in _json(seeded, "as-of", "2026-06", "--projection", "orgs")
+             ["projections"]["orgs"]["rows"]}["manus"]
+    assert (manus["revenue"]["value"], manus["stances"]) == (100000000, {"revenue": "claimed"})  # "Manus claimed"
+    line = next(x for x in CliRunner().invoke(main, ["--db", seeded, "as-of", "2026-06", "--projection", "orgs"])
+                .output.splitlines() if "Manus" in x)
+    assert "$100M (claimed)" in line and "$75M" in line and "$75M (" not in line

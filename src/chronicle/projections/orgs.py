@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chronicle.events import Event
+from chronicle.events import ASSERTED, Event
 from chronicle.projections.base import Claim, Context, Projection, evidence_of, strongest
 
 #: column -> (event types that carry it, the fact that holds its value)
@@ -38,6 +38,7 @@ def latest_cell(claims: Sequence[Claim], value_of, ctx: Context) -> dict[str, An
         "value": values[0] if len(values) == 1 else values,
         "conflict": len(values) > 1,
         "as_of": last.event.when.edtf,
+        "stance": last.event.stance,
         "status": strongest(c.status for c, _ in chosen),
         "evidence": evidence_of(c for c, _ in chosen),
     }
@@ -55,7 +56,8 @@ class Orgs(Projection):
     name = "orgs"
     # 2: an undated valuation, revenue or user count holds as of its source's date
     # 3: a licence is read as an openness where conflicts are found (a row's ⚠)
-    version = 3
+    # 4: each cell says how its source stands behind it (stance)
+    version = 4
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)
@@ -87,4 +89,6 @@ class Orgs(Projection):
         }
         for column, value in cells.items():
             row[column] = value["value"]
+        # How the source of each shown value stands behind it, where it does not simply assert it.
+        row["stances"] = {column: cell["stance"] for column, cell in cells.items() if cell["stance"] != ASSERTED}
         return row
