@@ -65,8 +65,10 @@ OPTIONAL_COLUMNS: Mapping[str, Any] = {"stance": "asserted", "note": None}
 
 def optional_part(row: Mapping[str, Any]) -> str:
     """The text a row's ``OPTIONAL_COLUMNS`` add at the end of its hashed payload ("" when none)."""
-    extra = {name: row.get(name, default) for name, default in OPTIONAL_COLUMNS.items()
-             if row.get(name, default) != default}
+    get = row.get
+    if get("note") is None and get("stance", "asserted") == "asserted":
+        return ""  # most rows: asked without building anything (an append hashes every row)
+    extra = {name: get(name, default) for name, default in OPTIONAL_COLUMNS.items() if get(name, default) != default}
     return "," + canonical_json(extra) if extra else ""
 
 
