@@ -258,11 +258,28 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
             command.upgrade(alembic_config(conn), revision)
 
 
-def ensure_current(engine: sa.Engine) -> None:
-    """Migrate on first use; a no-op when the store is already at head."""
+def ensure_current(engine: sa.Engine, *, create: bool = True) -> None:
+    """Migrate on first use; a no-op when the store is already at head.
+
+    A database without chronicle's version table is migrated only when it is
+    empty and ``create`` allows it: chronicle never writes its tables into
+    another program's database, and a read command never makes a store.
+    """
     if _at_head(engine):
         return
-    if current_revision(engine) != head_revision():
+    revision = current_revision(engine)
+    if revision is None:
+        where = engine.url.render_as_string(hide_password=True)
+        with engine.connect() as conn:
+            tables = sorted(sa.inspect(conn).get_table_names())
+        if tables:
+            shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+            raise StoreError(f"{where} is not a chronicle store: it holds tables of its own ({shown})",
+                             "pass --db a chronicle store, or a new file for a new store")
+        if not create:
+            raise StoreError(f"{where} is empty: no chronicle store yet",
+                             "ingest events first (`chronicle ingest events/`) or pass --db")
+    if revision != head_revision():
         upgrade(engine)
 
 

@@ -1258,7 +1258,7 @@ def open_store(db: str | None = None, *, create: bool = True) -> Store:
         with database.opening(url):
             for attempt in range(1, WRITE_ATTEMPTS + 1):
                 try:
-                    database.ensure_current(engine)
+                    database.ensure_current(engine, create=create)
                     break
                 except sa.exc.OperationalError as exc:
                     # Processes opening a new SQLite store at once: the first to switch it to WAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,6 +80,34 @@ def test_a_store_damaged_past_its_first_pages(tmp_path: Path, corpus: Path) -> N
         result = _invoke(db, *command)
         assert (result.exit_code, result.output) == (
             1, f"Error: the store {db} is damaged: database disk image is malformed\n{DAMAGED_HINT}"), command
+
+
+@pytest.mark.parametrize("command", [["ingest", "CORPUS"], ["log"], ["verify"], ["as-of", "2025"]], ids=" ".join)
+def test_another_programs_database_is_refused_and_left_as_it_was(command: list[str], tmp_path: Path,
+                                                                 corpus: Path) -> None:
+    db = tmp_path / "theirs.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('theirs')")
+    conn.close()
+    result = _invoke(db, *[str(corpus) if word == "CORPUS" else word for word in command])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: sqlite:///{db} is not a chronicle store: it holds tables of its own (notes)\n"
+           "Hint: pass --db a chronicle store, or a new file for a new store\n")
+    with sqlite3.connect(db) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    conn.close()
+    assert tables == ["notes"]  # nothing of chronicle's was written into it
+
+
+def test_an_empty_file_is_no_store_for_a_read_command_and_a_new_one_for_ingest(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "empty.db"
+    db.touch()
+    result = _invoke(db, "log")
+    assert (result.exit_code, result.output) == (
+        1, f"Error: sqlite:///{db} is empty: no chronicle store yet\n"
+           "Hint: ingest events first (`chronicle ingest events/`) or pass --db\n")
+    assert _invoke(db, "ingest", str(corpus)).exit_code == 0
 
 
 def test_a_folder_as_the_store(tmp_path: Path) -> None:

@@ -44,3 +44,22 @@ def test_every_command_says_so_in_one_line(store_url: str, tmp_path: Path, comma
     corpus = str(copy_corpus(tmp_path / "corpus"))
     result = CliRunner().invoke(main, ["--db", url, *[corpus if word == "CORPUS" else word for word in command]])
     assert (result.exit_code, result.output) == (1, f"Error: {message}\nHint: {hint}\n")
+
+
+def test_a_database_with_tables_of_its_own_is_no_store_and_gets_none_of_ours(blank_url: str) -> None:
+    engine = sa.create_engine(blank_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE notes (body TEXT)")
+    for create in (True, False):
+        with pytest.raises(StoreError, match="is not a chronicle store: it holds tables of its own \\(notes\\)"):
+            open_store(blank_url, create=create)
+    assert sa.inspect(engine).get_table_names() == ["notes"]
+    engine.dispose()
+
+
+def test_an_empty_database_is_a_new_store_only_for_a_command_that_may_create_one(blank_url: str) -> None:
+    sa.create_engine(blank_url).connect().close()  # the database exists (on SQLite: an empty file)
+    with pytest.raises(StoreError, match="is empty: no chronicle store yet"):
+        open_store(blank_url, create=False)
+    open_store(blank_url).close()
+    open_store(blank_url, create=False).close()
