@@ -299,11 +299,11 @@ def test_opening_a_store_another_process_holds_locked_is_retried(
     real = database.ensure_current
     failures = iter([_locked(), _locked()])
 
-    def flaky(engine: sa.Engine) -> None:
+    def flaky(engine: sa.Engine, *, create: bool = True) -> None:
         failure = next(failures, None)
         if failure is not None:
             raise failure
-        real(engine)
+        real(engine, create=create)
 
     monkeypatch.setattr(database, "ensure_current", flaky)
     monkeypatch.setattr("chronicle.store.WRITE_BACKOFF_S", 0.001)
@@ -312,6 +312,6 @@ def test_opening_a_store_another_process_holds_locked_is_retried(
     store.close()
 
     # Locked every time: a one-line StoreError, as before.
-    monkeypatch.setattr(database, "ensure_current", lambda engine: (_ for _ in ()).throw(_locked()))
+    monkeypatch.setattr(database, "ensure_current", lambda engine, **_: (_ for _ in ()).throw(_locked()))
     with pytest.raises(StoreError, match="cannot open store .*database is locked"):
         open_store(str(tmp_path / "t.db"))
