@@ -41,14 +41,14 @@ import sqlalchemy as sa
 from chronicle import database, tables
 from chronicle.corrections import read_corrections
 from chronicle.errors import StoreError
-from chronicle.events import CORRECTION_TYPES, NEGATING, UPCASTERS, Entity, Event, upcast
+from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
 from chronicle.guard import derived_writes
 from chronicle.projections import Basis, Context, State
 from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
     ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values_of, model_row, release_when,
 )
-from chronicle.reading import STATE_TYPES
+from chronicle.reading import start_of
 from chronicle.store import LogFilter, Store, chunks, collection_paused, second_core
 
 NAME = "model_values"
@@ -130,8 +130,8 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str
             if len(cells) >= MEMO:
                 cells.clear()
             given = cells[memo] = cell_values_of(kind, edtf, payload, stance)
-        if earliest is None and (kind in STATE_TYPES or stance in NEGATING):
-            earliest = latest  # as of its end: see chronicle.reading
+        if earliest is None:
+            earliest = start_of(kind, None, latest, stance)  # the one rule answers read dates by
         start = days.get(earliest)
         if start is None:
             start = days[earliest] = _ordinal(earliest)
