@@ -358,6 +358,9 @@ def _changes(
                         "projection": projection.name, "id": row_id, "change": "changed",
                         "label": now.get("name") or now.get("subject_name") or row_id,
                         "field": column, "old": before_cells.get(column), "new": after_cells.get(column),
+                        # How each value's source stands behind it, where a row says (orgs' cells).
+                        "old_stance": was.get("stances", {}).get(column, ASSERTED),
+                        "new_stance": now.get("stances", {}).get(column, ASSERTED),
                         "events": sorted({e["event"] for e in cause}),
                         "documents": sorted({e["document"] for e in cause}),
                         "evidence": cause,

@@ -127,7 +127,8 @@ def diff_text(answer: dict[str, Any], fmt: str, raw_csv: bool = False) -> str:
         {
             "projection": c["projection"], "change": c["change"], "row": c["label"],
             "field": c.get("field", ""),
-            "old → new": f"{display(c.get('old'))} → {display(c.get('new'))}" if c["change"] == "changed" else "",
+            "old → new": (f"{hedged(display(c.get('old')), c.get('old_stance', ''))} → "
+                          f"{hedged(display(c.get('new')), c.get('new_stance', ''))}") if c["change"] == "changed" else "",
             "documents": ", ".join(c["documents"]),
         }
         for c in answer["changes"]

@@ -420,3 +420,12 @@ def test_org_cells_say_the_stance_of_their_source(seeded: str) -> None:
     line = next(x for x in CliRunner().invoke(main, ["--db", seeded, "as-of", "2026-06", "--projection", "orgs"])
                 .output.splitlines() if "Manus" in x)
     assert "$100M (claimed)" in line and "$75M" in line and "$75M (" not in line
+
+
+def test_a_diff_says_the_stance_of_a_changed_org_cell(seeded: str) -> None:
+    changes = _json(seeded, "diff", "2025-01", "2025-12")["changes"]
+    [revenue] = [c for c in changes if (c["id"], c.get("field")) == ("manus", "revenue")]
+    assert (revenue["new"]["value"], revenue["new_stance"]) == (100000000, "claimed")
+    line = next(x for x in CliRunner().invoke(main, ["--db", seeded, "diff", "2025-01", "2025-12"]).output.splitlines()
+                if "Manus" in x and "revenue" in x)
+    assert "→ $100M (claimed)" in line
