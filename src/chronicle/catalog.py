@@ -60,7 +60,8 @@ def event(store: Store, event_id: str) -> dict[str, Any]:
     """One event with its document."""
     found = store.get(event_id)
     return {"schema": "chronicle.event/1", "basis": basis(store), "event": found.to_dict(),
-            "reading": explain(found.type, found.when, found.stance), "document": store.document(found.document).to_dict()}
+            "reading": explain(found.type, found.when, found.stance, found.certainty, store.floor_for(found)),
+            "document": store.document(found.document).to_dict()}
 
 
 def events_page(store: Store, after: int = 0, limit: int = 100) -> dict[str, Any]:

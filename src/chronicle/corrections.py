@@ -9,35 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from chronicle.errors import ChronicleError
 from chronicle.events import RANKS, Document, Event, Evidence, event_id
 from chronicle.fuzzydate import parse
 from chronicle.store import AppendResult, LogFilter, Store
-
-
-@dataclass
-class Corrections:
-    """What the correction events in a log say, latest decision first."""
-
-    retracted: dict[str, str] = field(default_factory=dict)  # event id -> reason
-    ranks: dict[str, tuple[str, str]] = field(default_factory=dict)  # event id -> (rank, reason)
-
-
-def read_corrections(events: Iterable[Event]) -> Corrections:
-    """Fold correction events in sequence order; a later ranking replaces an earlier one."""
-    out = Corrections()
-    for event in sorted(events, key=lambda e: e.seq or 0):
-        facts = event.facts
-        if event.type == "event_retracted":
-            out.retracted[facts["target"]] = facts["reason"]
-        elif event.type == "event_superseded":
-            out.retracted[facts["target"]] = f"superseded by {facts['replacement']}: {facts['reason']}"
-        elif event.type == "claim_ranked":
-            out.ranks[facts["target"]] = (facts["rank_value"], facts["reason"])
-    return out
 
 
 def _document(day: date) -> Document:

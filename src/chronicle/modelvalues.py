@@ -39,7 +39,7 @@ import orjson
 import sqlalchemy as sa
 
 from chronicle import database, tables
-from chronicle.corrections import read_corrections
+from chronicle.corrected import read_corrections
 from chronicle.errors import StoreError
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
 from chronicle.guard import derived_writes
@@ -48,11 +48,15 @@ from chronicle.projections.base import EXPECTED, HAPPENED, POSSIBLY
 from chronicle.projections.models import (
     ANY, DISAGREEMENTS, LISTED, LISTING, RELEASE, RELEASE_TYPES, Models, Seen, cell_values_of, model_row, release_when,
 )
-from chronicle.reading import start_of
+from chronicle.floors import bounded_subjects
+from chronicle.floors import moved as moved_floors
+from chronicle.floors import floors as floors_at
+from chronicle.reading import Floors, floor_of, floored, start_of
 from chronicle.store import LogFilter, Store, chunks, collection_paused, second_core
 
 NAME = "model_values"
 ROWS = "model_rows"  # the checkpoint of the rows' versions
+FLOORS = "model_floors"  # the starts the values were folded with (see chronicle.floors), as its stamp
 # Names this fold's writers among PostgreSQL advisory locks ("chrmv").
 PG_LOCK = 0x6368726D76
 NO_START = 0  # day ordinal of an open start: before every date
@@ -79,7 +83,7 @@ _FOLD_SELECT = [
     tables.events.c.stream, tables.events.c.type, tables.events.c.schema_version, tables.events.c.certainty,
     tables.events.c.when_edtf, sa.type_coerce(tables.events.c.earliest, sa.Text),
     sa.type_coerce(tables.events.c.latest, sa.Text), tables.events.c.event_id, tables.events.c.document_id,
-    tables.events.c.quote, tables.events.c.facts, tables.events.c.stance,
+    tables.events.c.quote, tables.events.c.facts, tables.events.c.stance, tables.events.c.entities,
 ]
 _MODELS = sa.select(tables.entities.c.slug).where(tables.entities.c.kind == "model")
 MEMO = 100_000  # distinct (type, date, facts) whose cell values are kept while folding
@@ -111,13 +115,19 @@ def _ordinal(value: Any) -> int:
     return (date.fromisoformat(value) if isinstance(value, str) else value).toordinal()
 
 
-def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str, str], list[Pick | None]]:
-    """Model, cell and value -> its three picks, from ``scan``'s rows (corrections and non-models skipped)."""
+def fold(rows: Iterable[Sequence[Any]], models: set[str],
+         floors: Floors | None = None) -> dict[tuple[str, str, str], list[Pick | None]]:
+    """Model, cell and value -> its three picks, from ``scan``'s rows (corrections and non-models skipped).
+
+    ``floors`` are the starts that bound undated occurrences (truth rule 2 b, c).
+    """
     out: dict[tuple[str, str, str], list[Pick | None]] = {}
     days: dict[Any, int] = {None: NO_START}
+    reads: dict[tuple[Any, ...], str | None] = {}
+    lists: dict[str, tuple[str, ...]] = {}
     cells: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     loads = json.loads
-    for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts, stance in rows:
+    for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts, stance, named in rows:
         if subject not in models or kind in CORRECTION_TYPES:
             continue
         # What a claim gives its cells depends on its type, facts and (releases) date only.
@@ -131,7 +141,20 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str]) -> dict[tuple[str, str
                 cells.clear()
             given = cells[memo] = cell_values_of(kind, edtf, payload, stance)
         if earliest is None:
-            earliest = start_of(kind, None, latest, stance)  # the one rule answers read dates by
+            floor = None
+            if floors and floored(kind, None, latest, stance, certainty):
+                names = lists.get(named)
+                if names is None:
+                    names = lists[named] = tuple(loads(named))
+                bound = floor_of(floors, subject, names)
+                floor = bound[0] if bound is not None else None
+            memo_key = (kind, stance, certainty, latest, floor)
+            if memo_key in reads:
+                earliest = reads[memo_key]
+            else:  # the one rule answers read dates by
+                end_day = None if latest is None else date.fromisoformat(latest) if isinstance(latest, str) else latest
+                read = start_of(kind, None, end_day, stance, certainty, floor)
+                earliest = reads[memo_key] = None if read is None else read.isoformat()
         start = days.get(earliest)
         if start is None:
             start = days[earliest] = _ordinal(earliest)
@@ -184,11 +207,12 @@ def shadow(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     only. ``versions`` leaves flagged values out; ``model_row`` gives the same
     row without them (the equivalence tests compare).
     """
-    groups: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, bool, int | None], list[dict[str, Any]]] = {}
     for row in rows:
         row["shadowed"] = False
         if row["cell"] == RELEASE and row["lo"] is None:
-            groups.setdefault((row["model"], row["starts"] is None), []).append(row)
+            # Values visible from the same day (a start bound below moves the day; see chronicle.floors).
+            groups.setdefault((row["model"], row["starts"] is None, row["starts"]), []).append(row)
     for items in groups.values():
         if len(items) < 3:
             continue
@@ -235,7 +259,10 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
     Returns the seq both reflect. The values of the models new events touch
     are folded and those models' row versions recomputed; when the entities
     change what a row says of a model (its name, org, country), every model's
-    versions are recomputed from the values table.
+    versions are recomputed from the values table. When the starts that bound
+    undated occurrences change (a first or earlier dated release, a
+    correction), the models whose undated claims are about or name an entity
+    whose start changed are folded again from all their claims.
     """
     entities = store.entities()
     by_slug = {e.slug: e for e in entities}
@@ -249,8 +276,9 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK})
             head = store.head()
-            point, rows_point = _checkpoint(conn), _checkpoint(conn, ROWS)
-            fresh = rebuild or point is None or point.version != Models.version or point.stamp != stamp
+            point, rows_point, floors_point = _checkpoint(conn), _checkpoint(conn, ROWS), _checkpoint(conn, FLOORS)
+            fresh = (rebuild or point is None or point.version != Models.version or point.stamp != stamp
+                     or floors_point is None or int(floors_point.seq) != int(point.seq))
             after = 0 if fresh else int(point.seq)
             rows_fresh = (fresh or rows_point is None or rows_point.version != Models.version
                           or rows_point.stamp != rows_stamp or int(rows_point.seq) != after)
@@ -260,6 +288,7 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 conn.execute(R.delete())
             if after >= head and not rows_fresh:
                 return after
+            floors = floors_at(conn, at_seq=head)
             if fresh:
                 with collection_paused():
                     _refold(store, conn, head, models, ctx)
@@ -267,31 +296,48 @@ def catch_up(store: Store, *, rebuild: bool = False) -> int:
                 e = tables.events.c
                 touched = sorted(m for (m,) in conn.execute(
                     sa.select(e.stream).where(e.seq > after, e.seq <= head).distinct()) if m in models)
-                _fold_new(conn, head, after, touched, models, ctx)
+                moved = moved_floors(_floors_of(floors_point), floors)
+                again = sorted(bounded_subjects(conn, after, moved, within=_MODELS) & models) if moved else []
+                if again:
+                    _fold_new(conn, head, 0, again, models, ctx, floors, anew=True)
+                _fold_new(conn, head, after, sorted(set(touched) - set(again)), models, ctx, floors)
                 if rows_fresh:
                     # The entities changed what rows say (or the rows are new): every other model, from
                     # its values (unchanged by this transaction, so a second process reads them alike).
                     with collection_paused():
-                        _shared(store, conn, head, sorted(models - set(touched)), ctx, _reversioned)
+                        _shared(store, conn, head, sorted(models - set(touched) - set(again)), ctx, _reversioned)
             cp = tables.fold_checkpoints
             now = datetime.now(timezone.utc)
-            conn.execute(cp.delete().where(cp.c.name.in_([NAME, ROWS])))
+            conn.execute(cp.delete().where(cp.c.name.in_([NAME, ROWS, FLOORS])))
             conn.execute(cp.insert(), [
                 {"name": NAME, "version": Models.version, "seq": head, "stamp": stamp, "updated_at": now},
                 {"name": ROWS, "version": Models.version, "seq": head, "stamp": rows_stamp, "updated_at": now},
+                {"name": FLOORS, "version": Models.version, "seq": head, "stamp": _floors_stamp(floors),
+                 "updated_at": now},
             ])
             return head
 
 
+def _floors_stamp(floors: Floors) -> str:
+    return json.dumps({slug: day.toordinal() for slug, day in sorted(floors.items())}, separators=(",", ":"))
+
+
+def _floors_of(point: Any) -> dict[str, date]:
+    return {str(k): date.fromordinal(int(v)) for k, v in json.loads(point.stamp).items()}
+
+
 def _fold_new(conn: sa.Connection, head: int, after: int, touched: Sequence[str], models: set[str],
-              ctx: Context) -> None:
+              ctx: Context, floors: Floors, *, anew: bool = False) -> None:
     """Fold the claims after ``after`` into the values of the models they touch, and rewrite those models' versions.
 
     New events are read a few hundred models at a time, so a catch-up's memory stays flat.
+    With ``anew``, the models' values are replaced by what their claims give, not lowered.
     """
     for chunk in chunks(touched, FOLD_CHUNK):
-        found = fold(scan(conn, head, after=after, subjects=chunk), models)
-        if found:
+        found = fold(scan(conn, head, after=after, subjects=chunk), models, floors)
+        if anew:
+            conn.execute(T.delete().where(T.c.model.in_(chunk)))
+        elif found:
             for row in conn.execute(sa.select(T).where(T.c.model.in_(chunk))):
                 key = (row.model, row.cell, row.value)
                 mine = found.get(key)
@@ -411,7 +457,8 @@ def _computed(conn: sa.Connection, head: int, models: Sequence[str], ctx: Contex
               ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
     """The values' rows and the versions' rows of ``models`` (a range of slugs), a chunk at a time."""
     wanted = set(models)
-    everything = fold(scan(conn, head, first=models[0], last=models[-1]), wanted) if models else {}
+    floors = floors_at(conn, at_seq=head)
+    everything = fold(scan(conn, head, first=models[0], last=models[-1]), wanted, floors) if models else {}
     by_model: dict[str, list[tuple[str, str, str]]] = {}
     for key in sorted(everything):
         by_model.setdefault(key[0], []).append(key)

@@ -25,16 +25,20 @@ import sqlalchemy as sa
 
 from chronicle import database, modelvalues, queries, tables
 from chronicle.conflicts import rival_facts, unsettled_events
-from chronicle.corrections import read_corrections
+from chronicle.corrected import read_corrections
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
 from chronicle.guard import derived_writes
+from chronicle.floors import bounded_subjects
+from chronicle.floors import floors as floors_at
+from chronicle.floors import moved as moved_floors
 from chronicle.hashchain import canonical_json
 from chronicle.projections import REGISTRY, Basis, Claim, Context, State, get
 from chronicle.projections.base import claim_status, status_at
 from chronicle.projections.models import RELEASE_TYPES
 from chronicle.projections.series import METRIC_FACTS, context_of, period_at, summary_of
 from chronicle.projections.values import display, hedged
+from chronicle.reading import Floors, floor_of, floored
 from chronicle.render import cell
 from chronicle.store import Claimed, LogFilter, Store, chunks, claimed, collection_paused, second_core
 
@@ -618,6 +622,14 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             if behind and _corrected(conn, min(behind.values()), head):
                 behind.clear()
             subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            if behind:
+                # A start that moved bounds undated claims already read: their subjects' rows again,
+                # and the per-claim tables anew.
+                moved = moved_floors(floors_at(conn, at_seq=min(behind.values())), floors_at(conn, at_seq=head))
+                again = bounded_subjects(conn, max(behind.values()), moved)
+                if again:
+                    subjects |= again
+                    behind = {n: a for n, a in behind.items() if not isinstance(REFRESH[n], PerClaim)}
             # A pass over the log to come: tables recomputed by subject may be computed beside it.
             passing = any(isinstance(REFRESH[n], PerClaim) and behind.get(n, -1) < head for n in wanted)
             run.fork = passing and head >= BESIDE_EVENTS and second_core()
@@ -711,7 +723,11 @@ class Follow:
                     or (changed is not None and (stamped is None or changed > stamped))):
                 continue
             followed.append((refresher, stamped))
-        pieces = self._pieces(run, events) if followed else []
+        floors = floors_at(conn, at_seq=after) if followed else {}
+        if before and followed and bounded_subjects(
+                conn, before, moved_floors(floors_at(conn, at_seq=before), floors), first=True):
+            followed = []  # the group moved a start that bounds claims already stored: the refresh redoes them
+        pieces = self._pieces(run, events, floors) if followed else []
         if self.ahead is not None:
             self.ahead.ready.clear()  # what the group's files brought is used once, or not at all
         for refresher, stamped in followed:
@@ -726,27 +742,29 @@ class Follow:
             conn.execute(checkpoints.insert().values(name=name, version=REGISTRY[name].version, seq=after,
                                                      cutoff=cutoff, updated_at=stamped))
 
-    def _pieces(self, run: Run, events: list[Event]) -> list[tuple[dict[str, list[tuple[Any, ...]]] | None,
-                                                                    list[Claimed]]]:
+    def _pieces(self, run: Run, events: list[Event], floors: Floors,
+                ) -> list[tuple[dict[str, list[tuple[Any, ...]]] | None, list[Claimed]]]:
         """The group's events in order, as files whose rows were worked out ahead (when they were
         worked out from all of the file's events, appended now, at this cutoff and with these
-        names) and as claims to work rows out from."""
+        names, and none of them is an undated occurrence that a start bounds, which a file
+        alone does not know) and as claims to work rows out from."""
         ahead = self.ahead
         if ahead is None or not ahead.ready or not ahead.fits(run, self.tables):
-            return [(None, [claimed(e) for e in events])]
+            return [(None, [claimed(e, floors) for e in events])]
         ready = ahead.ready
         pieces: list[tuple[dict[str, list[tuple[Any, ...]]] | None, list[Claimed]]] = []
         claims: list[Claimed] = []
         for document, same in itertools.groupby(events, key=lambda e: e.evidence.document):
             mine = list(same)
             found = ready.get(document)
-            if found is not None and found[0] == tuple(e.event_id for e in mine):
+            if (found is not None and found[0] == tuple(e.event_id for e in mine)
+                    and not any(_bounded(e, floors) for e in mine)):
                 if claims:
                     pieces.append((None, claims))
                     claims = []
                 pieces.append((found[1], []))
             else:
-                claims.extend(claimed(e) for e in mine)
+                claims.extend(claimed(e, floors) for e in mine)
         if claims:
             pieces.append((None, claims))
         return pieces
@@ -788,6 +806,13 @@ class Ahead:
         mine = {t.name for t in self.tables}
         return (self.ctx is not None and run.cutoff == self.cutoff and all(t.name in mine for t in wanted)
                 and _names(run.ctx) == self.names)
+
+
+def _bounded(event: Event, floors: Floors) -> bool:
+    """Whether a start bounds the event's date as answers read it."""
+    when = event.when
+    return (floored(event.type, when.earliest, when.latest, event.stance, event.certainty)
+            and floor_of(floors, event.subject, event.entities) is not None)
 
 
 def _names(ctx: Context) -> dict[str, str]:

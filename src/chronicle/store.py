@@ -26,7 +26,8 @@ from chronicle import database, seals
 from chronicle.errors import ConflictError, NotFoundError, RefusedError, StoreError
 from chronicle.events import UPCASTERS, Document, Entity, Event, Evidence, stored_event, stored_evidence, upcast
 from chronicle.fuzzydate import Anchor, FuzzyDate, Precision, Qualifier
-from chronicle.reading import read_date
+from chronicle.floors import floors as floors_at
+from chronicle.reading import Floors, floor_of, read_date
 from chronicle.hashchain import EVENT_PART, GENESIS, canonical_json, chained_hash, event_part, row_hash
 from chronicle.tables import documents as documents_t
 from chronicle.tables import entities as entities_t
@@ -467,22 +468,28 @@ class _Decoder:
     events are built without the constructors' keyword matching.
     """
 
-    def __init__(self, reading: bool = False) -> None:
+    def __init__(self, reading: bool = False, floors: Floors | None = None) -> None:
         self.dates: dict[tuple[Any, ...], FuzzyDate] = {}
         self.lists: dict[str, tuple[str, ...]] = {}
         self.moments: dict[Any, Any] = {}
         self.strings: dict[str, str] = {}
         #: With ``reading``, dates as answers read them (see chronicle.reading), by type and stored date.
-        self.readings: dict[tuple[str, str, FuzzyDate], FuzzyDate] | None = {} if reading else None
+        self.readings: dict[tuple[Any, ...], FuzzyDate] | None = {} if reading else None
+        #: The starts that bound undated occurrences (truth rule 2 b, c), with ``reading``.
+        self.floors = floors or {}
 
-    def read(self, kind: str, when: FuzzyDate, stance: str) -> FuzzyDate:
+    def read(self, kind: str, when: FuzzyDate, stance: str, certainty: str, subject: str,
+             named: Sequence[str]) -> FuzzyDate:
         """``when`` as the decoder hands it out: stored, or read as an answer reads it."""
         readings = self.readings
         if readings is None or when.earliest is not None:
             return when  # only a date with an open start is ever read otherwise
-        found = readings.get((kind, stance, when))
+        floors = self.floors
+        bound = floor_of(floors, subject, named) if floors else None
+        day = bound[0] if bound is not None else None
+        found = readings.get((kind, stance, certainty, when, day))
         if found is None:
-            found = readings[(kind, stance, when)] = read_date(kind, when, stance)
+            found = readings[(kind, stance, certainty, when, day)] = read_date(kind, when, stance, certainty, day)
         return found
 
     def batch(self, rows: Iterable[Sequence[Any]], documents: set[str] | None = None) -> list[Event]:
@@ -510,7 +517,7 @@ class _Decoder:
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
             if reading is not None and when.earliest is None:
-                when = self.read(kind, when, stance)
+                when = self.read(kind, when, stance, certainty, stream, others)
             moment = moments.get(recorded)
             if moment is None:
                 moment = moments[recorded] = _moment(recorded)
@@ -531,8 +538,9 @@ class _Decoder:
         upcasters = UPCASTERS
         out: list[Claimed] = []
         append = out.append
+        lists = self.lists
         for (seq, event_id, kind, stream, version, when_text, when_edtf, earliest, latest, precision, qualifier,
-             anchor, certainty, facts, document, quote, stance) in rows:
+             anchor, certainty, facts, document, quote, stance, entities) in rows:
             key = (when_text, when_edtf, earliest, latest, precision, qualifier, anchor)
             when = dates.get(key)
             if when is None:
@@ -542,7 +550,10 @@ class _Decoder:
             if upcasters and (kind, version) in upcasters:
                 payload, version = upcast(kind, version, payload)
             if when.earliest is None:
-                when = self.read(kind, when, stance)
+                named = lists.get(entities)
+                if named is None:
+                    named = lists[entities] = tuple(loads(entities))
+                when = self.read(kind, when, stance, certainty, stream, named)
             append((seq, event_id, kind, share(stream, stream), when, share(certainty, certainty), payload,
                     share(document, document), quote, share(stance, stance)))
         return out
@@ -563,15 +574,19 @@ Claimed = tuple[int, str, str, str, FuzzyDate, str, Mapping[str, Any], str, str,
 _CLAIM_COLUMNS = (
     "seq", "event_id", "type", "stream", "schema_version", "when_text", "when_edtf", "earliest", "latest",
     "precision", "qualifier", "anchor", "certainty", "facts", "document_id", "quote", "stance",
+    "entities",  # read only to bound an undated occurrence (see chronicle.floors)
 )
 _CLAIM_SELECT = [sa.type_coerce(events_t.c[c], sa.Text).label(c) if c in _RAW_TYPES else events_t.c[c]
                  for c in _CLAIM_COLUMNS]
 
 
-def claimed(event: Event) -> Claimed:
-    """An event's claim tuple, as :meth:`Store.read_claims` gives it (its date as answers read it)."""
+def claimed(event: Event, floors: Floors | None = None) -> Claimed:
+    """An event's claim tuple, as :meth:`Store.read_claims` gives it (its date as answers read it, with these starts)."""
     evidence = event.evidence
-    when = event.when if event.when.earliest is not None else read_date(event.type, event.when, event.stance)
+    when = event.when
+    if when.earliest is None:
+        bound = floor_of(floors, event.subject, event.entities) if floors else None
+        when = read_date(event.type, when, event.stance, event.certainty, bound[0] if bound else None)
     return (event.seq or 0, event.event_id, event.type, event.subject, when, event.certainty, event.facts,
             evidence.document, evidence.quote, event.stance)
 
@@ -1101,8 +1116,8 @@ class Store:
             query = query.order_by(events_t.c.seq)
         if flt.limit is not None:
             query = query.limit(flt.limit)
-        decode = _Decoder(reading)
         with _database_errors(self.url), self.engine.connect() as conn:
+            decode = _Decoder(reading, self.floors(conn, flt) if reading else None)
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
             for rows in result.partitions():
                 # A batch's events are made without collecting in between;
@@ -1123,13 +1138,31 @@ class Store:
         query = sa.select(*_CLAIM_SELECT).where(*flt.where())
         if flt.ordered:
             query = query.order_by(events_t.c.seq)
-        decode = _Decoder(reading=True)
         with _database_errors(self.url), self.engine.connect() as conn:
+            decode = _Decoder(reading=True, floors=self.floors(conn, flt))
             result = conn.execution_options(stream_results=True, yield_per=5000).execute(query)
             for rows in result.partitions():
                 with collection_paused():
                     claims = decode.claims(rows)
                 yield claims
+
+    def floors(self, conn: sa.Connection, flt: LogFilter) -> Floors:
+        """The starts at ``flt``'s basis (see :mod:`chronicle.floors`), kept while the log's head stays."""
+        head = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
+        key = (head, flt.at_seq if flt.at_seq is not None and flt.at_seq < head else None, flt.known_at)
+        cached = self.cache.get("floors")
+        if cached is not None and cached[0] == key:
+            return cached[1]  # type: ignore[no-any-return]
+        found = floors_at(conn, at_seq=key[1], known_at=key[2])
+        self.cache["floors"] = (key, found)
+        return found
+
+    def floor_for(self, event: Event, *, at_seq: int | None = None, known_at: date | None = None,
+                  ) -> tuple[date, str] | None:
+        """The start that bounds ``event`` (see :func:`chronicle.reading.floor_of`) at this basis, if any."""
+        with _database_errors(self.url), self.engine.connect() as conn:
+            found = self.floors(conn, LogFilter(at_seq=at_seq, known_at=known_at))
+        return floor_of(found, event.subject, event.entities) if found else None
 
     def follow(
         self,

@@ -182,7 +182,9 @@ class Models(Projection):
     # 5: an undated state (a licence, a benchmark standing) shows as of its source's date
     # 6: openness from the licence too (an Apache 2.0 model is open without the word "open"); sources
     #    that disagree on what a model beat flag its row, as they are listed among conflicts
-    version = 6
+    # 7: an undated release is not before its model's (or a named entity's) first dated release;
+    #    an undated opinion holds as of its source's date
+    version = 7
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")

@@ -57,7 +57,8 @@ class Orgs(Projection):
     # 2: an undated valuation, revenue or user count holds as of its source's date
     # 3: a licence is read as an openness where conflicts are found (a row's ⚠)
     # 4: each cell says how its source stands behind it (stance)
-    version = 4
+    # 5: as models 7
+    version = 5
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)
