@@ -8,7 +8,7 @@ import pytest
 
 from chronicle.events import EVENT_TYPES
 from chronicle.fuzzydate import context_date, parse
-from chronicle.reading import STATE_TYPES, as_of, read_date, start_of
+from chronicle.reading import STATE_TYPES, as_of, explain, floor_of, read_date, start_of
 
 PUBLISHED = parse("2026-01-21")
 UNDATED = context_date(PUBLISHED)
@@ -64,3 +64,57 @@ def test_a_negated_occurrence_holds_as_of_its_source_date(stance: str) -> None:
 @pytest.mark.parametrize("stance", ["asserted", "reportedly", "claimed", "anticipated"])
 def test_other_stances_leave_an_occurrence_as_stored(stance: str) -> None:
     assert read_date("model_release", UNDATED, stance) is UNDATED
+
+
+# -- rule 2 (b, c): starts bound undated occurrences ---------------------------------------------
+
+JULY = date(2025, 7, 11)
+
+
+def test_a_start_bounds_an_undated_occurrence_from_below() -> None:
+    read = read_date("model_release", UNDATED, floor=JULY)
+    assert (read.earliest, read.latest, read.edtf) == (JULY, date(2026, 1, 21), "2025-07-11/2026-01-21")
+    assert read.text == UNDATED.text and as_of(read) is None
+
+
+def test_a_start_after_the_source_date_leaves_the_claim_as_of_its_source_date() -> None:
+    read = read_date("funding", UNDATED, floor=date(2026, 6, 1))
+    assert (read.earliest, read.latest) == (date(2026, 1, 21), date(2026, 1, 21))
+    assert as_of(read) == date(2026, 1, 21)
+
+
+@pytest.mark.parametrize(("kind", "stance", "certainty"), [
+    ("downloads", "asserted", "reported"),  # a state: as of its source's date already
+    ("model_release", "delayed", "reported"),  # negated: as of its source's date already
+    ("model_release", "asserted", "forecast"),  # a forecast is no occurrence yet
+])
+def test_a_start_bounds_only_reported_occurrences(kind: str, stance: str, certainty: str) -> None:
+    assert read_date(kind, UNDATED, stance, certainty, floor=JULY) == read_date(kind, UNDATED, stance, certainty)
+
+
+def test_a_dated_claim_is_never_moved_by_a_start() -> None:
+    dated = parse("2025-03")
+    assert read_date("model_release", dated, floor=JULY) is dated
+
+
+def test_an_undated_opinion_holds_as_of_its_source_date() -> None:
+    read = read_date("other", UNDATED, certainty="opinion")
+    assert as_of(read) == date(2026, 1, 21)
+    assert explain("other", UNDATED, certainty="opinion")["reason"] == (
+        "an opinion holds as of its source's date (2026-01-21), not before")
+
+
+def test_the_latest_start_among_subject_and_named_entities_wins() -> None:
+    floors = {"kimi-k2": date(2025, 7, 11), "gpt-5": date(2025, 8, 7), "moonshot": date(2023, 3, 1)}
+    assert floor_of(floors, "kimi-k2", ("moonshot", "gpt-5")) == (date(2025, 8, 7), "gpt-5")
+    assert floor_of(floors, "kimi-k2", ()) == (date(2025, 7, 11), "kimi-k2")
+    assert floor_of(floors, "qwen3", ("alibaba",)) is None
+
+
+def test_explain_names_the_bound_and_whose_start_it_is() -> None:
+    found = explain("model_release", UNDATED, floor=(JULY, "kimi-k2"))
+    assert found["floor"] == {"day": "2025-07-11", "entity": "kimi-k2"}
+    assert found["reason"] == ("an occurrence by 2026-01-21: not before 2025-07-11 (the first dated release or "
+                               "launch of 'kimi-k2' the store knows); possibly happened between the two")
+    unbounded = explain("model_release", UNDATED)
+    assert unbounded["floor"] is None and "no earlier bound is known" in unbounded["reason"]
