@@ -1,9 +1,10 @@
 """The starts the store knows, which bound undated occurrences below (truth rule 2 b, c).
 
-An entity's start is the earliest day a dated claim of its release,
-announcement or launch allows (reported, not planned or negated, and not
-retracted, superseded or deprecated): before it, nothing happened to it or
-with it. :func:`chronicle.reading.floor_of` takes the latest start among a
+A model's or a product's start is the earliest day a dated claim of its
+release, announcement or launch allows (reported, not planned or negated,
+and not retracted, superseded or deprecated): before it, nothing happened to
+it or with it. Only models and products have one: a release "by" a family,
+an org or a country is one of many, not their beginning. :func:`chronicle.reading.floor_of` takes the latest start among a
 claim's subject and the entities it names.
 """
 
@@ -22,6 +23,8 @@ from chronicle.events import CORRECTION_TYPES
 from chronicle.reading import REPORTED, START_TYPES, STARTING, Floors
 
 _E = tables.events.c
+#: The entities that have a start.
+_STARTING_KINDS = sa.select(tables.entities.c.slug).where(tables.entities.c.kind.in_(("model", "product")))
 
 
 def floors(conn: sa.Connection, *, at_seq: int | None = None, known_at: date | None = None,
@@ -37,7 +40,7 @@ def floors(conn: sa.Connection, *, at_seq: int | None = None, known_at: date | N
     out_of_answers = read_corrections(corrections).out_of_answers()
     query = sa.select(_E.stream, _E.event_id, _E.earliest).where(
         _E.type.in_(sorted(START_TYPES)), _E.earliest.is_not(None), _E.certainty == REPORTED,
-        _E.stance.in_(sorted(STARTING)), *basis,
+        _E.stance.in_(sorted(STARTING)), _E.stream.in_(_STARTING_KINDS), *basis,
     )
     found: dict[str, date] = {}
     for stream, event_id, earliest in conn.execute(query):

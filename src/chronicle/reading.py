@@ -153,9 +153,12 @@ def explain(kind: str, stored: FuzzyDate, stance: str = ASSERTED, certainty: str
     elif stored.precision is Precision.CONTEXT and stored.earliest is not None and stored.latest is not None:
         reason = (f"undated in its source: not before {stored.earliest.isoformat()} (the start of the frame its "
                   f"document states), by {stored.latest.isoformat()} (its source's date)")
+    elif stored.earliest is None and stored.latest is not None and certainty == "forecast":
+        reason = f"a forecast of something by {stored.latest.isoformat()}: expected, never shown as happened"
     elif stored.earliest is None and stored.latest is not None:
         reason = (f"an occurrence by {stored.latest.isoformat()}: possibly happened at any cutoff before that day "
-                  "(no earlier bound is known: no frame in its document, no dated start of what it names)")
+                  "(no earlier bound is known: neither its source nor a frame its document states gives a start, "
+                  "and the store knows no dated release or launch of what it is about or names)")
     else:
         reason = READ_AS_STORED
     return {**read.to_dict(), "as_of": day.isoformat() if day else None,
