@@ -60,8 +60,13 @@ def _same_thing(a: Event, b: Event) -> bool:
     """Whether two numbers measure the same thing: no context fact that both state differs.
 
     A context a source leaves out is unknown, not different: "over 400 million
-    downloads" and "over 600 million global downloads" are rival totals.
+    downloads" and "over 600 million global downloads" are rival totals. A
+    platform is the exception: a count on one platform ("near-zero usage" on
+    OpenRouter) is never the same number as one that names no platform ("1.2%
+    of global AI usage").
     """
+    if a.facts.get("platform") != b.facts.get("platform"):
+        return False
     return all(a.facts[f] == b.facts[f] for f in CONTEXT_FACTS if f in a.facts and f in b.facts)
 
 

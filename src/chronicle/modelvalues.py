@@ -51,7 +51,7 @@ from chronicle.projections.models import (
 from chronicle.floors import bounded_subjects
 from chronicle.floors import moved as moved_floors
 from chronicle.floors import floors as floors_at
-from chronicle.reading import Floors, floor_of, floored, start_of
+from chronicle.reading import Floors, floor_of, floored, read_edtf, start_of
 from chronicle.store import LogFilter, Store, chunks, collection_paused, second_core
 
 NAME = "model_values"
@@ -123,13 +123,30 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str],
     """
     out: dict[tuple[str, str, str], list[Pick | None]] = {}
     days: dict[Any, int] = {None: NO_START}
-    reads: dict[tuple[Any, ...], str | None] = {}
+    reads: dict[tuple[Any, ...], Any] = {}  # -> (earliest, EDTF) as answers read them, or None
     lists: dict[str, tuple[str, ...]] = {}
     cells: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     loads = json.loads
     for subject, kind, version, certainty, edtf, earliest, latest, event_id, document, quote, facts, stance, named in rows:
         if subject not in models or kind in CORRECTION_TYPES:
             continue
+        if earliest is None:
+            floor = None
+            if floors and floored(kind, None, latest, stance, certainty):
+                names = lists.get(named)
+                if names is None:
+                    names = lists[named] = tuple(loads(named))
+                bound = floor_of(floors, subject, names)
+                floor = bound[0] if bound is not None else None
+            memo_key = (kind, stance, certainty, latest, floor)
+            read = reads.get(memo_key, False)
+            if read is False:  # the one rule answers read dates by
+                end_day = None if latest is None else date.fromisoformat(latest) if isinstance(latest, str) else latest
+                start_day = start_of(kind, None, end_day, stance, certainty, floor)
+                read = reads[memo_key] = None if start_day is None else (
+                    start_day.isoformat(), read_edtf(start_day, end_day) if end_day is not None else edtf)
+            if read is not None:
+                earliest, edtf = read
         # What a claim gives its cells depends on its type, facts and (releases) date only.
         memo = (kind, version, edtf if kind in RELEASE_TYPES else None, facts, stance)
         given = cells.get(memo)
@@ -140,21 +157,6 @@ def fold(rows: Iterable[Sequence[Any]], models: set[str],
             if len(cells) >= MEMO:
                 cells.clear()
             given = cells[memo] = cell_values_of(kind, edtf, payload, stance)
-        if earliest is None:
-            floor = None
-            if floors and floored(kind, None, latest, stance, certainty):
-                names = lists.get(named)
-                if names is None:
-                    names = lists[named] = tuple(loads(named))
-                bound = floor_of(floors, subject, names)
-                floor = bound[0] if bound is not None else None
-            memo_key = (kind, stance, certainty, latest, floor)
-            if memo_key in reads:
-                earliest = reads[memo_key]
-            else:  # the one rule answers read dates by
-                end_day = None if latest is None else date.fromisoformat(latest) if isinstance(latest, str) else latest
-                read = start_of(kind, None, end_day, stance, certainty, floor)
-                earliest = reads[memo_key] = None if read is None else read.isoformat()
         start = days.get(earliest)
         if start is None:
             start = days[earliest] = _ordinal(earliest)

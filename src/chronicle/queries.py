@@ -269,13 +269,12 @@ def explanations(store: Store, answer: dict[str, Any]) -> dict[str, list[str]]:
     """For ``as-of --explain``: by event id behind the answer's rows, how its date is read (where
     that is not simply as stored) and the annotator's note."""
     cited = {e["event"] for proj in answer["projections"].values() for r in proj["rows"] for e in r["evidence"]}
-    at_seq, known = answer["basis"]["store_seq"], answer["basis"]["known_at"]
-    known_at = date.fromisoformat(known) if known else None
+    at_seq = answer["basis"]["store_seq"]
     out: dict[str, list[str]] = {}
     for event_id, event in store.events_by_id(cited).items():
         lines = []
         reading = explain(event.type, event.when, event.stance, event.certainty,
-                          store.floor_for(event, at_seq=at_seq, known_at=known_at))
+                          store.floor_for(event, at_seq=at_seq))
         if reading["reason"] != READ_AS_STORED:
             lines.append(f"read: {reading['reason']}")
         if event.note:

@@ -105,10 +105,13 @@ def read_date(kind: str, when: FuzzyDate, stance: str = ASSERTED, certainty: str
     if start == when.earliest:
         return when
     assert start is not None and when.latest is not None
-    if start == when.latest:
-        return FuzzyDate(when.text, start.isoformat(), start, start, when.precision, when.qualifier, when.anchor)
-    return FuzzyDate(when.text, f"{start.isoformat()}/{when.latest.isoformat()}", start, when.latest,
-                     when.precision, when.qualifier, when.anchor)
+    end = start if start == when.latest else when.latest
+    return FuzzyDate(when.text, read_edtf(start, when.latest), start, end, when.precision, when.qualifier, when.anchor)
+
+
+def read_edtf(start: date, latest: date) -> str:
+    """The EDTF of a reading from ``start`` (:func:`start_of`) of a date that ends on ``latest``."""
+    return start.isoformat() if start == latest else f"{start.isoformat()}/{latest.isoformat()}"
 
 
 def as_of(when: FuzzyDate) -> date | None:

@@ -1147,21 +1147,24 @@ class Store:
                 yield claims
 
     def floors(self, conn: sa.Connection, flt: LogFilter) -> Floors:
-        """The starts at ``flt``'s basis (see :mod:`chronicle.floors`), kept while the log's head stays."""
+        """The starts the log up to ``flt.at_seq`` knows (see :mod:`chronicle.floors`), kept while its head stays.
+
+        Not those known at ``flt.known_at``: a fold read once answers at every
+        time of knowledge, and a start learned since only bounds more narrowly.
+        """
         head = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_t.c.seq), 0))).scalar_one())
-        key = (head, flt.at_seq if flt.at_seq is not None and flt.at_seq < head else None, flt.known_at)
+        key = (head, flt.at_seq if flt.at_seq is not None and flt.at_seq < head else None)
         cached = self.cache.get("floors")
         if cached is not None and cached[0] == key:
             return cached[1]  # type: ignore[no-any-return]
-        found = floors_at(conn, at_seq=key[1], known_at=key[2])
+        found = floors_at(conn, at_seq=key[1])
         self.cache["floors"] = (key, found)
         return found
 
-    def floor_for(self, event: Event, *, at_seq: int | None = None, known_at: date | None = None,
-                  ) -> tuple[date, str] | None:
-        """The start that bounds ``event`` (see :func:`chronicle.reading.floor_of`) at this basis, if any."""
+    def floor_for(self, event: Event, *, at_seq: int | None = None) -> tuple[date, str] | None:
+        """The start that bounds ``event`` (see :func:`chronicle.reading.floor_of`) in the log up to ``at_seq``."""
         with _database_errors(self.url), self.engine.connect() as conn:
-            found = self.floors(conn, LogFilter(at_seq=at_seq, known_at=known_at))
+            found = self.floors(conn, LogFilter(at_seq=at_seq))
         return floor_of(found, event.subject, event.entities) if found else None
 
     def follow(

@@ -124,7 +124,7 @@ def test_http_answers_read_openness_from_licences_and_series_as_series(server: S
     _, _, body = server.get("/conflicts")
     found = {(c["subject"], c["fact"]): c for c in body["conflicts"]}
     assert ("qwen", "downloads") not in found and ("deepseek-r1", "matched_model") in found
-    assert {c["display"] for c in found[("china", "share")]["claims"]} == {"1.2%", "~0%"}
+    assert ("china", "share") not in found  # a series, and a platform's count beside a global one
 
 
 BAD = [

@@ -90,3 +90,20 @@ def test_the_facts_an_openness_may_be_disputed_over() -> None:
     assert rival_facts(["license", "metric"]) == {"license", "openness", "open_weights"}
     assert rival_facts(["open_weights"]) == {"license", "openness", "open_weights"}
     assert rival_facts(["share", "platform", "reason"]) == {"share"}
+
+
+def test_a_count_on_a_platform_is_not_a_rival_of_one_that_names_none() -> None:
+    from chronicle.conflicts import find_conflicts
+
+    from builders import event
+
+    global_share = event("global", document="doc-a", subject="china", type="usage_share", when="2024-39",
+                         facts={"share": {"value": 1.2, "unit": "percent"}, "scope": "global AI usage"})
+    platform = event("platform", document="doc-b", subject="china", type="usage_share", when="2024-39",
+                     facts={"share": {"value": 0, "unit": "percent", "op": "~"}, "platform": "OpenRouter"})
+    also_platform = event("other", document="doc-c", subject="china", type="usage_share", when="2024-39",
+                          facts={"share": {"value": 9, "unit": "percent"}, "platform": "OpenRouter"})
+    assert find_conflicts([global_share, platform], {}) == []
+    found = find_conflicts([global_share, platform, also_platform], {})
+    assert [sorted(c["event"] for c in conflict.to_dict()["claims"]) for conflict in found] == [
+        ["doc-b:platform", "doc-c:other"]]
