@@ -85,10 +85,12 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     # Several append transactions per ingest, each followed by the per-claim tables.
     monkeypatch.setattr(stores, "GROUP_EVENTS", 150)
     # The first ingest has no checkpoint to start from: per-claim tables follow
-    # the appends from the empty log, models and orgs are computed whole.
+    # the appends from the empty log, models and orgs are computed whole. (A
+    # per-claim table is recomputed whole too when a later append transaction
+    # gives a model a start that bounds an undated claim an earlier one stored.)
     truth = truth_corpus(tmp_path / "truth")
     ingest(store, [entities, truth / "entities.yaml", *files[:4]])
-    assert sorted(rebuilds.take()) == ["models", "orgs"]
+    assert {"models", "orgs"} <= set(rebuilds.take()) <= {"models", "orgs", *PER_CLAIM}
     _same_as_a_rebuild(store)
     rebuilds.take()
 
@@ -98,7 +100,7 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     for part in parts[:2]:
         report = ingest(store, [entities, *part])
         assert report.appended > 0 and report.entities_added == report.entities_changed == 0
-        assert rebuilds.take() == []
+        assert set(rebuilds.take()) <= PER_CLAIM  # only where a start moved under a stored undated claim
         _same_as_a_rebuild(store)
         rebuilds.take()
 
@@ -115,7 +117,7 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     # With them, a model open by its licence alone and series whose values do not disagree.
     report = ingest(store, [entities, *parts[2], *sorted(truth.glob("truth-*.yaml"))])
     assert report.appended > 0
-    assert rebuilds.take() == []
+    assert set(rebuilds.take()) <= PER_CLAIM
     tables = _same_as_a_rebuild(store)
     rebuilds.take()
     models = {r["id"]: r for r in tables["models"]}
@@ -140,11 +142,16 @@ def test_catching_up_after_each_ingest_equals_a_rebuild(
     assert all(final[name] for name in readmodels.TABLES)
     assert all(p["current"] for p in readmodels.status(store)["projections"])
     assert len(beside) == (5 if shared else 0)
-    # Validating beside, the per-claim rows were worked out there, for every file appended.
+    # Validating beside, the per-claim rows were worked out there, for the files appended (but those with
+    # an undated claim that a start bounds, which a file alone cannot know: their rows are worked out here).
     if shared:
-        assert ahead.files > 0 and ahead.claims == 0
+        assert ahead.files > 0
     else:
         assert ahead.files == 0 and ahead.claims > 0
+
+
+#: The tables of one row per claim, which an ingest keeps current as it appends.
+PER_CLAIM = {"metrics", "talent", "timeline"}
 
 
 class _RowsAhead:
@@ -154,8 +161,8 @@ class _RowsAhead:
         self.files = self.claims = 0
         real = readmodels.Follow._pieces
 
-        def pieces(follow: readmodels.Follow, run: readmodels.Run, events: list[Any]) -> Any:
-            found = real(follow, run, events)
+        def pieces(follow: readmodels.Follow, run: readmodels.Run, events: list[Any], floors: Any) -> Any:
+            found = real(follow, run, events, floors)
             self.files += sum(rows is not None for rows, _ in found)
             self.claims += sum(len(claims) for _, claims in found)
             return found
@@ -202,7 +209,7 @@ def test_an_old_checkpoint_is_recomputed_whole(store: Store, corpus: Path, monke
         conn.execute(checkpoints.update().where(checkpoints.c.name == "models").values(version=0))
     rebuilds = _Rebuilds(monkeypatch)
     ingest(store, [files[3]])
-    assert sorted(rebuilds.take()) == ["models", "timeline"]
+    assert {"models", "timeline"} <= set(rebuilds.take()) <= {"models", "timeline", *PER_CLAIM}
     _same_as_a_rebuild(store)
 
 
