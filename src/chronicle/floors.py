@@ -11,7 +11,7 @@ claim's subject and the entities it names.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -81,28 +81,37 @@ def bounded_subjects(conn: sa.Connection, after: int, entities: set[str], *, wit
     ``within`` (a subquery of slugs) limits the subjects looked at; with
     ``first``, the answer stops at the first subject found (whether any is).
     """
+    found: set[str] = set()
+    for stream, _, _ in _bounded(conn, after, entities, within):
+        found.add(stream)
+        if first:
+            break
+    return found
+
+
+def bounded_events(conn: sa.Connection, after: int, entities: set[str]) -> list[tuple[str, str, int]]:
+    """(subject, event id, seq) of the undated claims up to ``after`` about one of ``entities`` or naming one."""
+    return sorted(set(_bounded(conn, after, entities, None)))
+
+
+def _bounded(conn: sa.Connection, after: int, entities: set[str], within: Any) -> Iterator[tuple[str, str, int]]:
     if not entities:
-        return set()
+        return
     open_claims = [_E.seq <= after, _E.earliest.is_(None), _E.latest.is_not(None)]
     if within is not None:
         open_claims.append(_E.stream.in_(within))
-    found: set[str] = set()
+    columns = (_E.stream, _E.event_id, _E.seq)
     for slug in sorted(entities):
-        if conn.execute(sa.select(_E.seq).where(_E.stream == slug, *open_claims).limit(1)).first() is not None:
-            found.add(slug)
-            if first:
-                return found
+        for stream, event_id, seq in conn.execute(sa.select(*columns).where(_E.stream == slug, *open_claims)):
+            yield stream, event_id, int(seq)
     if len(entities) <= MOVED_BY_NAME:
         by_name = [_E.entities.contains(json.dumps(m), autoescape=True) for m in sorted(entities)]
-        query = sa.select(_E.stream).where(*open_claims, sa.or_(*by_name)).distinct()
-        found.update(s for (s,) in conn.execute(query.limit(1) if first else query))
+        for stream, event_id, seq in conn.execute(sa.select(*columns).where(*open_claims, sa.or_(*by_name))):
+            yield stream, event_id, int(seq)
     else:
-        for stream, named in conn.execute(sa.select(_E.stream, _E.entities).where(*open_claims)):
-            if stream not in found and entities.intersection(json.loads(named)):
-                found.add(stream)
-                if first:
-                    return found
-    return found
+        for stream, event_id, seq, named in conn.execute(sa.select(*columns, _E.entities).where(*open_claims)):
+            if entities.intersection(json.loads(named)):
+                yield stream, event_id, int(seq)
 
 
 class _Correction(NamedTuple):

@@ -29,7 +29,7 @@ from chronicle.corrected import read_corrections
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
 from chronicle.guard import derived_writes
-from chronicle.floors import bounded_subjects
+from chronicle.floors import bounded_events, bounded_subjects
 from chronicle.floors import floors as floors_at
 from chronicle.floors import moved as moved_floors
 from chronicle.hashchain import canonical_json
@@ -249,6 +249,21 @@ class PerClaim(TableRefresh):
     def _add(self, conn: sa.Connection, run: Run, batch: list[Claimed]) -> None:
         with collection_paused():
             values = self.values(run, batch)
+        self.put(conn, values)
+
+    def redo(self, conn: sa.Connection, run: Run, claims: Sequence[tuple[str, str]]) -> None:
+        """Work out again the rows of these (subject, event id) claims, already in the table."""
+        if not claims:
+            return
+        wanted = {event_id for _, event_id in claims}
+        ids = self.table.c.id
+        for chunk in chunks(sorted(wanted), 100):
+            conn.execute(self.table.delete().where(sa.or_(ids.in_(chunk), *(ids.startswith(f"{e}#", autoescape=True)
+                                                                           for e in chunk))))
+        flt = LogFilter(at_seq=run.head, subjects=tuple(sorted({s for s, _ in claims})), ordered=False)
+        again = [c for batch in run.store.read_claims(flt) for c in batch if c[1] in wanted]
+        with collection_paused():
+            values = self.values(run, again)
         self.put(conn, values)
 
     def put(self, conn: sa.Connection, values: list[tuple[Any, ...]]) -> None:
@@ -622,14 +637,13 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
             if behind and _corrected(conn, min(behind.values()), head):
                 behind.clear()
             subjects = _subjects(conn, min(behind.values()), head) if behind else set()
+            bounded: list[tuple[str, str, int]] = []
             if behind:
                 # A start that moved bounds undated claims already read: their subjects' rows again,
-                # and the per-claim tables anew.
+                # and their own rows in the per-claim tables.
                 moved = moved_floors(floors_at(conn, at_seq=min(behind.values())), floors_at(conn, at_seq=head))
-                again = bounded_subjects(conn, max(behind.values()), moved)
-                if again:
-                    subjects |= again
-                    behind = {n: a for n, a in behind.items() if not isinstance(REFRESH[n], PerClaim)}
+                bounded = bounded_events(conn, max(behind.values()), moved)
+                subjects |= {subject for subject, _, _ in bounded}
             # A pass over the log to come: tables recomputed by subject may be computed beside it.
             passing = any(isinstance(REFRESH[n], PerClaim) and behind.get(n, -1) < head for n in wanted)
             run.fork = passing and head >= BESIDE_EVENTS and second_core()
@@ -642,6 +656,8 @@ def refresh(store: Store, names: Sequence[str] = (), *, today: date | None = Non
                     if after is None:
                         feed, how = refresher.rebuild(conn, run), "recomputed"
                     else:
+                        if isinstance(refresher, PerClaim):
+                            refresher.redo(conn, run, [(s, e) for s, e, seq in bounded if seq <= after])
                         feed = refresher.catch_up(conn, run, after, subjects) if after < head else None
                         how = "caught up"
                     if feed is not None:
