@@ -52,7 +52,8 @@ class Metrics(Projection):
     name = "metrics"
     # 2: an undated share, count or price holds as of its source's date: a series, not a disagreement
     # 3: as orgs 3
-    version = 3
+    # 4: as models 7
+    version = 4
     title = "Metrics"
     columns = ("subject_name", "metric", "value", "context", "when", "document")
     # One row per claim, derived from the claim alone.
@@ -100,7 +101,8 @@ def period_at(when: FuzzyDate, by: str) -> str:
 class Talent(Projection):
     name = "talent"
     # 2: a licence is read as an openness where conflicts are found (a row's ⚠)
-    version = 2
+    # 3: as models 7
+    version = 3
     title = "Talent moves"
     columns = ("period", "person", "from_org", "to_org", "role", "when")
     # One row per claim, derived from the claim alone.
@@ -133,7 +135,8 @@ class Timeline(Projection):
     name = "timeline"
     # 2: as metrics 2
     # 3: as orgs 3
-    version = 3
+    # 4: as models 7
+    version = 4
     title = "Timeline"
     columns = ("when", "type", "subject_name", "certainty", "summary")
     # One row per claim, derived from the claim alone.
