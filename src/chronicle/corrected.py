@@ -91,6 +91,13 @@ class InEffect:
     claims: dict[str, list[Event]]
     targets: dict[str, Event]
     _whole: Corrections | None = None
+    _by_id: dict[str, Event] | None = None
+
+    def claim(self, event_id: str) -> Event | None:
+        """A claim that corrections may leave out: a correction's target, or a claim a preferred one may outrank."""
+        if self._by_id is None:
+            self._by_id = {e.event_id: e for items in self.claims.values() for e in items} | self.targets
+        return self._by_id.get(event_id)
 
     def seen(self, known: Callable[[Event], bool] | None = None) -> Corrections:
         """The corrections an analyst could know of (``known`` says which correction events); None: all."""
@@ -115,7 +122,7 @@ class InEffect:
         """The corrections of claims that would stand in an answer (``shows``), one entry per claim."""
         out = []
         for event_id in sorted(corrections.left_out):
-            claim = self.targets.get(event_id)
+            claim = self.claim(event_id)
             why = corrections.why(event_id)
             if claim is None or why is None or not shows(claim):
                 continue
@@ -153,8 +160,9 @@ def in_effect(store: Store, upto: int) -> InEffect:
 
 
 def documents_of(found: InEffect) -> set[str]:
-    """The documents of the correction events (knowledge time decides which an analyst could know)."""
-    return {e.document for e in found.events}
+    """The documents of the correction events and of the claims they may leave out (knowledge time needs them)."""
+    return ({e.document for e in found.events} | {e.document for e in found.targets.values()}
+            | {e.document for items in found.claims.values() for e in items})
 
 
 def applied(ctx: Context, corrections: Corrections) -> Context:

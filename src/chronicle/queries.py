@@ -198,7 +198,7 @@ class Answered:
 def _touching(store: Store, corrected: InEffect, ctx: Context, selected: Sequence[Projection], basis: Basis,
               filters: Filters) -> list[dict[str, Any]]:
     """The corrections of claims that would stand behind the answer's rows at ``basis`` but for them."""
-    documents = _documents(store, {e.document for e in corrected.targets.values()} | documents_of(corrected))
+    documents = _documents(store, documents_of(corrected))
 
     def known(event: Event) -> bool:
         doc = documents.get(event.document)
