@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -207,3 +216,44 @@ def truth_corpus(folder: Path) -> Path:
                 f"  published: {published}\n  kind: news\nevents:\n")
         (folder / f"{doc_id}.yaml").write_text(head + events, encoding="utf-8")
     return folder
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 just now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`chronicle serve` on a store, in its own process on a free port, asked over real HTTP."""
+
+    def __init__(self, db: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([sys.executable, "-m", "chronicle", "--db", db, "serve", "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.get("/health")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                assert self.proc.poll() is None, self.proc.communicate()[1]
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+                return response.status, dict(response.headers), json.loads(body) if body else None
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            return exc.code, dict(exc.headers), json.loads(body) if body else None
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.communicate(timeout=30)

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from chronicle import catalog, corrections, queries
-from chronicle.corrections import Correction
+from chronicle.corrections import Corrected, Correction
 from chronicle import export as exporting
 from chronicle.errors import ChronicleError
 from chronicle.events import Event
@@ -72,6 +72,11 @@ class Chronicle:
     def retract(self, event_id: str, reason: str) -> Correction:
         """Retract an event, with the reason on record (``chronicle retract``); a second time appends nothing."""
         return corrections.retract(self.store, event_id, reason)
+
+    def correct(self, event_id: str, when: str, *, source: str, quote: str, reason: str,
+                facts: Sequence[str] = ()) -> Corrected:
+        """Supersede a claim by the analyst's own, with its date, facts, evidence and reason (``chronicle correct``)."""
+        return corrections.correct(self.store, event_id, when, source=source, quote=quote, reason=reason, facts=facts)
 
     # -- reading the log ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chronicle.events import CORRECTION_TYPES
 from chronicle.reading import explain
 from chronicle.store import LogFilter, Store
 
@@ -57,11 +58,23 @@ def entities(store: Store, kind: str | None = None) -> dict[str, Any]:
 
 
 def event(store: Store, event_id: str) -> dict[str, Any]:
-    """One event with its document."""
+    """One event with its document, and the corrections about it (see :func:`corrections_of`)."""
     found = store.get(event_id)
     return {"schema": "chronicle.event/1", "basis": basis(store), "event": found.to_dict(),
             "reading": explain(found.type, found.when, found.stance, found.certainty, store.floor_for(found)),
-            "document": store.document(found.document).to_dict()}
+            "document": store.document(found.document).to_dict(),
+            "corrections": corrections_of(store, event_id)}
+
+
+def corrections_of(store: Store, event_id: str) -> list[dict[str, Any]]:
+    """The corrections that name an event, in sequence order: as their target, or as the claim that replaces it."""
+    out = []
+    # Corrections are few beside the claims: every one is read.
+    for e in store.read(LogFilter(types=tuple(sorted(CORRECTION_TYPES)))):
+        if event_id in (e.facts.get("target"), e.facts.get("replacement")):
+            out.append({"event": e.event_id, "seq": e.seq, "type": e.type,
+                        **{k: e.facts[k] for k in ("target", "replacement", "rank_value", "reason") if k in e.facts}})
+    return out
 
 
 def events_page(store: Store, after: int = 0, limit: int = 100) -> dict[str, Any]:

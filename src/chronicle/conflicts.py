@@ -29,7 +29,8 @@ from chronicle.projections.series import CONTEXT_FACTS
 from chronicle.projections.values import display, hedged
 
 #: Facts that qualify a claim rather than make one.
-NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"benchmark", "status", "reason", "target", "rank_value", "replacement"}
+NOT_CLAIMS = frozenset(CONTEXT_FACTS) | {"benchmark", "status", "reason", "target", "rank_value", "replacement",
+                                         "link"}  # the source a claim cites says nothing of its subject
 RELEASE_DATE = "release date"
 OPENNESS = "openness"
 
@@ -244,3 +245,19 @@ def unsettled_events(events: Iterable[Event], ranks: Mapping[str, tuple[str, str
 def conflicting_events(conflicts: Sequence[Conflict]) -> set[str]:
     """Event ids that take part in an unsettled conflict."""
     return {c["event"] for conflict in conflicts if not conflict.settled for c in conflict.claims}
+
+
+def rivals(claim: Event, events: Iterable[Event]) -> set[str]:
+    """The ids of the claims among ``events`` that disagree with ``claim`` (as :func:`find_conflicts` pairs them).
+
+    What a claim ranked preferred outranks: the conflicts it takes part in
+    are settled in its favour.
+    """
+    mine = {fact: items[0] for (_, fact), items in _groups([claim])}
+    out: set[str] = set()
+    for (subject, fact), items in _groups(events):
+        if subject != claim.subject or fact not in mine:
+            continue
+        out.update(e.event_id for e, v in items
+                   if e.event_id != claim.event_id and _disagree(fact, mine[fact], (e, v)))
+    return out

@@ -176,7 +176,7 @@ def _slide(event: Event, ctx: Any) -> dict[str, Any]:
 def timelinejs(store: Store, *, title: str = "chronicle timeline", flt: LogFilter | None = None) -> dict[str, Any]:
     """The log as a TimelineJS (Knight Lab) JSON document: one slide per event.
 
-    Corrections are not slides, and retracted events leave the timeline.
+    Corrections are not slides, and the claims they leave out (``chronicle.corrected``) leave the timeline.
     The extra ``schema`` and ``basis`` keys are ignored by TimelineJS.
     """
     loaded = queries.load(store, [])
@@ -184,7 +184,7 @@ def timelinejs(store: Store, *, title: str = "chronicle timeline", flt: LogFilte
     if flt is not None:
         wanted = {e.event_id for e in store.read(flt)}
     shown = [e for e in loaded.events
-             if e.type not in CORRECTION_TYPES and e.event_id not in loaded.ctx.retracted
+             if e.type not in CORRECTION_TYPES and e.event_id not in loaded.ctx.left_out
              and (wanted is None or e.event_id in wanted)]
     slides = [_slide(e, loaded.ctx) for e in shown]
     docs = len({e.document for e in shown})

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from chronicle import tables
-from chronicle.corrected import Correcting, read_corrections
+from chronicle.decisions import Correcting, read_corrections
 from chronicle.events import CORRECTION_TYPES
 from chronicle.reading import REPORTED, START_TYPES, STARTING, Floors
 
@@ -37,7 +37,7 @@ def floors(conn: sa.Connection, *, at_seq: int | None = None, known_at: date | N
         basis.append(_E.known_from <= known_at)
     if corrections is None:
         corrections = _corrections(conn, basis)
-    out_of_answers = read_corrections(corrections).out_of_answers()
+    out_of_answers = read_corrections(corrections).left_out
     query = sa.select(_E.stream, _E.event_id, _E.earliest).where(
         _E.type.in_(sorted(START_TYPES)), _E.earliest.is_not(None), _E.certainty == REPORTED,
         _E.stance.in_(sorted(STARTING)), _E.stream.in_(_STARTING_KINDS), *basis,
@@ -115,11 +115,12 @@ def _bounded(conn: sa.Connection, after: int, entities: set[str], within: Any) -
 
 
 class _Correction(NamedTuple):
+    event_id: str
     type: str
     facts: Mapping[str, Any]
     seq: int | None
 
 
 def _corrections(conn: sa.Connection, basis: list[sa.ColumnElement[bool]]) -> list[_Correction]:
-    query = sa.select(_E.type, _E.facts, _E.seq).where(_E.type.in_(sorted(CORRECTION_TYPES)), *basis)
-    return [_Correction(kind, json.loads(facts), int(seq)) for kind, facts, seq in conn.execute(query)]
+    query = sa.select(_E.event_id, _E.type, _E.facts, _E.seq).where(_E.type.in_(sorted(CORRECTION_TYPES)), *basis)
+    return [_Correction(event_id, kind, json.loads(facts), int(seq)) for event_id, kind, facts, seq in conn.execute(query)]

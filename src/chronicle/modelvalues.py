@@ -39,7 +39,7 @@ import orjson
 import sqlalchemy as sa
 
 from chronicle import database, tables
-from chronicle.corrected import read_corrections
+from chronicle.corrected import applied, in_effect
 from chronicle.errors import StoreError
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event, upcast
 from chronicle.guard import derived_writes
@@ -800,8 +800,10 @@ def rows_between(
             else:
                 both = conn.execute(sa.text(_CHANGED), {"a": xs[0], "b": xs[1]}).all()
                 found = [[(m, a, body) for m, a, body, _, _ in both], [(m, b, body) for m, _, _, b, body in both]]
-    corrections = list(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
-    irregular = {e.subject for e in corrections}
+    corrected = in_effect(store, head)
+    corrections = corrected.events
+    # A correction's subject is its target's; a claim a preferred one outranks is about the same subject.
+    irregular = {e.subject for e in corrections} | {e.subject for e in corrected.targets.values()}
     # Rows are thousands of small dicts that all stay alive: decoded without the
     # cyclic collector traversing them again and again, then handed to the old generation.
     with collection_paused(promote=True):
@@ -810,8 +812,7 @@ def rows_between(
     projection = Models()
     if any(e.kind == "model" for s in irregular if (e := entities.get(s)) is not None):
         # Corrected models: from their claims, as at any other basis.
-        seen = read_corrections(corrections)
-        ctx = Context(entities=entities, documents={}, retracted=seen.retracted, ranks=seen.ranks)
+        ctx = applied(Context(entities=entities, documents={}), corrected.seen())
         flt = LogFilter(at_seq=head, subjects=tuple(sorted(irregular)), until=max(cutoffs),
                         future_types=tuple(sorted(RELEASE_TYPES)), ordered=False)
         state = State(projection)

@@ -7,16 +7,16 @@ projection versions), and the same basis always gives the same answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from chronicle.conflicts import find_conflicts, unsettled_events
-from chronicle.corrected import read_corrections
+from chronicle.corrected import InEffect, applied, documents_of, in_effect
 from chronicle.errors import ChronicleError
-from chronicle.events import ASSERTED, CORRECTION_TYPES, Document, Entity, Event
+from chronicle.events import ASSERTED, Document, Entity, Event
 from chronicle.fuzzydate import parse_cutoff
 from chronicle.licences import is_open
 from chronicle.projections import REGISTRY, REPORT, Basis, Context, Projection, State, get
@@ -42,14 +42,17 @@ class Filters:
     def keep(self, projection: str, row: dict[str, Any]) -> bool:
         if self.certain and row.get("status") != "happened":
             return False
-        if projection == "models":
-            if self.country and (row.get("country") or "").upper() != self.country.upper():
-                return False
-            if self.open_only and not is_open(row.get("openness")):
-                return False
-        elif projection in ("orgs",) and self.country:
-            return (row.get("country") or "").upper() == self.country.upper()
+        if not self.of_country(projection, row.get("country")):
+            return False
+        if projection == "models" and self.open_only and not is_open(row.get("openness")):
+            return False
         return True
+
+    def of_country(self, projection: str, country: str | None) -> bool:
+        """Whether a row of ``projection`` about a subject of ``country`` passes ``--country``."""
+        if not self.country or projection not in ("models", "orgs"):
+            return True
+        return (country or "").upper() == self.country.upper()
 
 
 @dataclass
@@ -60,14 +63,13 @@ class Loaded:
     ctx: Context
     states: dict[str, State]
     events: list[Event]
-    corrections: list[Event] = field(default_factory=list)
+    corrected: InEffect
 
     def at(self, known_at: date | None) -> Context:
         """The context as an analyst could know it at ``known_at``: later corrections unseen."""
         if known_at is None:
             return self.ctx
-        seen = read_corrections(e for e in self.corrections if _known(e, self, known_at))
-        return replace(self.ctx, retracted=seen.retracted, ranks=seen.ranks)
+        return applied(self.ctx, self.corrected.seen(lambda e: _known(e, self, known_at)))
 
 
 def _cutoff(text: str, option: str = "WHEN", today: date | None = None) -> date:
@@ -111,15 +113,9 @@ def load(
         cited: set[str] = set()
         events = list(store.read(flt, documents=cited, reading=True))
         # Corrections are few and change what every answer shows: always all of them.
-        correction_events = list(store.read(LogFilter(at_seq=upto, types=tuple(sorted(CORRECTION_TYPES))),
-                                            documents=cited))
-        corrections = read_corrections(correction_events)
-        ctx = Context(
-            entities=_entities(store),
-            documents=_documents(store, cited),
-            retracted=corrections.retracted,
-            ranks=corrections.ranks,
-        )
+        corrected = in_effect(store, upto)
+        cited |= documents_of(corrected)
+        ctx = applied(Context(entities=_entities(store), documents=_documents(store, cited)), corrected.seen())
         states = {}
         # Several projections share one pairing of events with their order keys.
         items = ordered(events) if len(projections) > 1 else None
@@ -130,7 +126,7 @@ def load(
             else:
                 state.fold(items, ctx)
             states[projection.name] = state
-    return Loaded(upto, ctx, states, events, correction_events)
+    return Loaded(upto, ctx, states, events, corrected)
 
 
 def _entities(store: Store, conn: sa.Connection | None = None) -> dict[str, Entity]:
@@ -192,11 +188,30 @@ def _rows_of(loaded: Loaded, basis: Basis, filters: Filters) -> dict[str, list[d
 
 @dataclass
 class Answered:
-    """Rows of several projections at one basis, and the corrections they saw."""
+    """Rows of several projections at one basis, and the corrections that touch them."""
 
     store_seq: int
     rows: dict[str, list[dict[str, Any]]]
-    retracted: dict[str, str]
+    corrections: list[dict[str, Any]]
+
+
+def _touching(store: Store, corrected: InEffect, ctx: Context, selected: Sequence[Projection], basis: Basis,
+              filters: Filters) -> list[dict[str, Any]]:
+    """The corrections of claims that would stand behind the answer's rows at ``basis`` but for them."""
+    documents = _documents(store, documents_of(corrected))
+
+    def known(event: Event) -> bool:
+        doc = documents.get(event.document)
+        return basis.known_at is None or (doc is not None and doc.known_from is not None
+                                          and doc.known_from <= basis.known_at)
+
+    def shows(claim: Event) -> bool:
+        if claim_status(claim, basis.cutoff) is None or not filters.claims(claim) or not known(claim):
+            return False
+        country = ctx.country_of(claim.subject)
+        return any(p.keys(claim, ctx) and filters.of_country(p.name, country) for p in selected)
+
+    return corrected.touching(corrected.seen(None if basis.known_at is None else known), shows)
 
 
 def _answer(
@@ -218,12 +233,15 @@ def _answer(
         return None
     others = [p for p in selected if p.name != "models"]
     loaded = load(store, others, at_seq=fast.store_seq, cutoff=max(c for c, _ in cutoffs)) if others else None
-    retracted = read_corrections(fast.corrections).retracted
+    corrected = in_effect(store, fast.store_seq)
+    ctx = Context(entities=_entities(store), documents={})
     out = []
     for (cutoff, text), models in zip(cutoffs, fast.rows, strict=True):
-        rows = {} if loaded is None else _rows(loaded, Basis(cutoff, text, None, fast.store_seq), filters)
+        basis = Basis(cutoff, text, None, fast.store_seq)
+        rows = {} if loaded is None else _rows(loaded, basis, filters)
         rows["models"] = [r for r in models if filters.keep("models", r)]
-        out.append(Answered(fast.store_seq, {p.name: rows[p.name] for p in selected}, retracted))
+        out.append(Answered(fast.store_seq, {p.name: rows[p.name] for p in selected},
+                            _touching(store, corrected, ctx, selected, basis, filters)))
     return out
 
 
@@ -251,17 +269,18 @@ def as_of(
         answered = fast[0]
     else:
         loaded = load(store, selected, at_seq=at_seq, cutoff=cutoff, known_at=known)
-        answered = Answered(loaded.store_seq, _rows(loaded, Basis(cutoff, when, known, loaded.store_seq), filters),
-                            dict(loaded.at(known).retracted))
+        basis = Basis(cutoff, when, known, loaded.store_seq)
+        answered = Answered(loaded.store_seq, _rows(loaded, basis, filters),
+                            _touching(store, loaded.corrected, loaded.ctx, selected, basis, filters))
     basis = Basis(cutoff, when, known, answered.store_seq)
     return {
-        "schema": "chronicle.as-of/1",
+        "schema": "chronicle.as-of/2",
         "basis": basis.to_dict({p.name: p.version for p in selected}),
         "projections": {
             p.name: {"title": p.title, "version": p.version, "columns": list(p.columns), "rows": answered.rows[p.name]}
             for p in selected
         },
-        "retracted": [{"event": k, "reason": v} for k, v in sorted(answered.retracted.items())],
+        "corrections": answered.corrections,
     }
 
 

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from chronicle import database, modelvalues, queries, tables
 from chronicle.conflicts import rival_facts, unsettled_events
-from chronicle.corrected import read_corrections
+from chronicle.corrected import applied, in_effect
 from chronicle.events import CORRECTION_TYPES, UPCASTERS, Entity, Event
 from chronicle.fuzzydate import FuzzyDate, parse
 from chronicle.guard import derived_writes
@@ -179,9 +179,8 @@ class Run:
 
 def open_run(store: Store, head: int, cutoff: date) -> Run:
     """A refresh's run: the log up to ``head`` with its corrections and the entities, as of ``cutoff``."""
-    corrections = read_corrections(store.read(LogFilter(at_seq=head, types=tuple(sorted(CORRECTION_TYPES)))))
-    return Run(store, head, cutoff, Context(entities=queries._entities(store), documents={},
-                                            retracted=corrections.retracted, ranks=corrections.ranks))
+    ctx = Context(entities=queries._entities(store), documents={})
+    return Run(store, head, cutoff, applied(ctx, in_effect(store, head).seen()))
 
 
 #: A table's share of a pass over the log: the events after ``after`` are
@@ -227,8 +226,8 @@ class PerClaim(TableRefresh):
     """One row per claim, derived from that event alone (metrics, talent, timeline).
 
     A row depends on its event, the entities' names, the cutoff and whether
-    the event is retracted: after an append the rows of the new events are
-    all that is missing.
+    a correction leaves the event out: after an append the rows of the new
+    events are all that is missing.
 
     The rows are made straight from the columns they need (:data:`Claimed`),
     as table values, with what many claims share (a date's cells and status,
@@ -280,7 +279,7 @@ class PerClaim(TableRefresh):
         rows = []
         for event in events:
             keys = projection.keys(event, ctx)
-            if not keys or event.event_id in ctx.retracted:
+            if not keys or event.event_id in ctx.left_out:
                 continue
             st = claim_status(event, cutoff)
             if st is None:
@@ -295,12 +294,12 @@ class PerClaim(TableRefresh):
 
 class Metrics(PerClaim):
     def values(self, run: Run, batch: list[Claimed]) -> list[tuple[Any, ...]]:
-        cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
+        cells, name_of, left_out = run.claim_cells, run.name_of, run.ctx.left_out
         measured = METRIC_FACTS
         out = []
         for _, event_id, kind, subject, when, certainty, facts, document, quote, stance in batch:
             found = measured.get(kind)
-            if not found or event_id in retracted:
+            if not found or event_id in left_out:
                 continue
             metrics = [f for f in found if f in facts]
             if not metrics:
@@ -320,11 +319,11 @@ class Metrics(PerClaim):
 
 class Talent(PerClaim):
     def values(self, run: Run, batch: list[Claimed]) -> list[tuple[Any, ...]]:
-        cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
+        cells, name_of, left_out = run.claim_cells, run.name_of, run.ctx.left_out
         by = self.projection.by  # type: ignore[attr-defined]
         out = []
         for _, event_id, kind, subject, when, certainty, facts, document, quote, _stance in batch:
-            if kind != "talent_move" or event_id in retracted:
+            if kind != "talent_move" or event_id in left_out:
                 continue
             tail = cells(when, certainty)
             if tail is None:
@@ -340,11 +339,11 @@ class Talent(PerClaim):
 
 class Timeline(PerClaim):
     def values(self, run: Run, batch: list[Claimed]) -> list[tuple[Any, ...]]:
-        cells, name_of, retracted = run.claim_cells, run.name_of, run.ctx.retracted
+        cells, name_of, left_out = run.claim_cells, run.name_of, run.ctx.left_out
         corrections = CORRECTION_TYPES
         out = []
         for _, event_id, kind, subject, when, certainty, facts, document, quote, stance in batch:
-            if kind in corrections or event_id in retracted:
+            if kind in corrections or event_id in left_out:
                 continue
             tail = cells(when, certainty)
             if tail is None:
@@ -726,7 +725,9 @@ class Follow:
         changed = _aware(self.store.entities_stamp(conn)[1])
         run = Run(self.store, after, cutoff, Context(entities=queries._entities(self.store, conn), documents={}))
         followed: list[tuple[PerClaim, datetime | None]] = []
-        for refresher in self.tables:
+        # A new claim may disagree with one ranked preferred, which leaves it out: the refresh decides.
+        ranked = _ranked(conn, {e.subject for e in events}, before)
+        for refresher in () if ranked else self.tables:
             name, point = refresher.name, points.get(refresher.name)
             if point is None:
                 if before != 0:
@@ -748,7 +749,7 @@ class Follow:
             self.ahead.ready.clear()  # what the group's files brought is used once, or not at all
         for refresher, stamped in followed:
             name = refresher.name
-            # New events are never the target of a correction already stored.
+            # New events are never the target of a correction already stored, nor outranked (see _ranked).
             values: list[tuple[Any, ...]] = []
             with collection_paused():
                 for rows, claims in pieces:
@@ -840,6 +841,16 @@ def _corrected(conn: sa.Connection, after: int, head: int) -> bool:
     e = tables.events.c
     query = sa.select(sa.func.count()).where(e.seq > after, e.seq <= head, e.type.in_(sorted(CORRECTION_TYPES)))
     return bool(conn.execute(query).scalar_one())
+
+
+def _ranked(conn: sa.Connection, subjects: set[str], head: int) -> bool:
+    """Whether a claim about one of ``subjects`` was ranked by ``head`` (a ranking's subject is its claim's)."""
+    e = tables.events.c
+    for chunk in chunks(sorted(subjects)):
+        query = sa.select(e.seq).where(e.stream.in_(chunk), e.seq <= head, e.type == "claim_ranked").limit(1)
+        if conn.execute(query).first() is not None:
+            return True
+    return False
 
 
 def _subjects(conn: sa.Connection, after: int, head: int) -> set[str]:

@@ -7,7 +7,7 @@ deterministic, and lines outside a table through ``render.printable``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from chronicle.projections import STATUS_MARK
@@ -73,6 +73,28 @@ def _section(title: str, name: str, rows: list[dict[str, Any]], fmt: str, explai
     return heading + body
 
 
+#: How each kind of correction reads under an answer, and the log command that lists them.
+CORRECTED = {
+    "retracted": ("retracted", "event_retracted"),
+    "superseded": ("corrected", "event_superseded"),
+    "deprecated": ("deprecated", "claim_ranked"),
+    "outranked": ("outranked by a preferred claim", "claim_ranked"),
+}
+
+
+def corrections_text(entries: Iterable[Mapping[str, Any]]) -> str:
+    """The lines under an answer: how many of its claims each kind of correction touched, and where to look."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry["correction"]] = counts.get(entry["correction"], 0) + 1
+    lines = []
+    for kind, (words, log_type) in CORRECTED.items():
+        n = counts.get(kind, 0)
+        if n:
+            lines.append(f"{n} claim{'s' if n != 1 else ''} {words}; `chronicle log --type {log_type}`\n")
+    return "".join(lines)
+
+
 def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False,
                notes: Mapping[str, Sequence[str]] | None = None) -> str:
     """The as-of report: Chinese open models first, then the rest, each row marked by status.
@@ -94,8 +116,9 @@ def as_of_text(answer: dict[str, Any], fmt: str, explain: bool = False,
             parts.append(_section("Other models", name, others, fmt, explain, notes))
         else:
             parts.append(_section(proj["title"], name, rows, fmt, explain, notes))
-    if answer.get("retracted"):
-        parts.append("Retracted: " + "; ".join(f"{r['event']} ({r['reason']})" for r in answer["retracted"]) + "\n")
+    footer = corrections_text(answer.get("corrections", ()))
+    if footer:
+        parts.append(footer)
     return printable("\n".join(parts))
 
 

@@ -321,7 +321,8 @@ def _read_when(
     return stated, None
 
 
-def _check_fact(name: str, value: Any, known: Mapping[str, Entity] | set[str]) -> tuple[Any, str | None]:
+def check_fact(name: str, value: Any, known: Mapping[str, Entity] | set[str]) -> tuple[Any, str | None]:
+    """The value of fact ``name`` as stored, and None; or None and what is wrong with it (``known``: entity slugs)."""
     spec = FACTS[name]
     if spec.kind == "quantity":
         if not isinstance(value, Mapping) or "value" not in value or "unit" not in value:
@@ -407,7 +408,7 @@ def _validate_event(
             if name not in FACTS:
                 p.add(line, f"facts.{name}", "unknown fact; see FACTS in chronicle.events for the names")
                 continue
-            clean, error = _check_fact(name, value, entities)
+            clean, error = check_fact(name, value, entities)
             if error:
                 p.add(line, f"facts.{name}", error)
             else:

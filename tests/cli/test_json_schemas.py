@@ -67,7 +67,7 @@ COMMANDS = [
 
 
 #: Schemas past their first version.
-VERSIONS = {"verify": 2}
+VERSIONS = {"verify": 2, "as-of": 2}
 
 
 @pytest.mark.parametrize(("name", "args"), COMMANDS, ids=[" ".join(a[:2]) for _, a in COMMANDS])

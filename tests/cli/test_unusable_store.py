@@ -122,6 +122,8 @@ def test_a_folder_as_the_store(tmp_path: Path) -> None:
 #: What each command that takes arguments is given (CORPUS: a folder of events files).
 ARGUMENTS = {
     ("as-of",): ["2025-06"],
+    ("correct",): ["test-doc:r1-release", "--when", "2026-01", "--source", "https://example.org/a", "--quote",
+                   "a quote", "--reason", "a test"],
     ("export", "projection"): ["models"],
     ("import", "epoch"): ["CORPUS/doc.txt"],
     ("ingest",): ["CORPUS"],

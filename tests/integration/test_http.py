@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,46 +21,9 @@ from chronicle.cli import main
 from chronicle.openapi import ROUTES as DESCRIBED
 from chronicle.web import REPEATABLE
 from chronicle.web import ROUTES as SERVED
+from tests_support import Server, free_port
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, db: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([sys.executable, "-m", "chronicle", "--db", db, "serve", "--port", str(self.port)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=os.environ | {"PYTHONUNBUFFERED": "1"})
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.get("/health")
-                return
-            except (urllib.error.URLError, ConnectionError):
-                assert self.proc.poll() is None, self.proc.communicate()[1]
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
-
-    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
-        request = urllib.request.Request(self.base + path, headers=headers or {})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                body = response.read()
-                return response.status, dict(response.headers), json.loads(body) if body else None
-        except urllib.error.HTTPError as exc:
-            body = exc.read()
-            return exc.code, dict(exc.headers), json.loads(body) if body else None
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.communicate(timeout=30)
 
 
 def _ingest(db: str, *paths: Path) -> None:
@@ -79,8 +40,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     s.stop()
 
 
+#: Schemas past their first version.
+VERSIONS = {"as-of": 2}
+
+
 def _valid(document: Any, name: str) -> None:
-    assert document["schema"] == f"chronicle.{name}/1"
+    assert document["schema"] == f"chronicle.{name}/{VERSIONS.get(name, 1)}"
     jsonschema.validate(document, schemas.load(name), cls=jsonschema.Draft202012Validator)
 
 
@@ -240,7 +205,7 @@ def test_listens_on_localhost_by_default() -> None:
 
 
 def test_a_missing_store_is_an_error_at_start_up(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "serve", "--port", str(_free_port())])
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "serve", "--port", str(free_port())])
     assert result.exit_code == 1
     assert "no store at" in result.output
     assert not (tmp_path / "none.db").exists()

@@ -83,6 +83,9 @@ def test_incremental_fold_answers_as_the_claims_do(store: Store, corpus: Path, m
             corrections.retract(store, releases[0].event_id, "wrong model")
             corrections.rank(store, releases[1].event_id, "deprecated", "a later source is better")
             corrections.rank(store, releases[2].event_id, "preferred", "the maker's own announcement")
+            corrections.correct(store, releases[3].event_id, "2021-05-06", source="https://example.org/release",
+                                quote="released on May 6, 2021", reason="the maker's date",
+                                facts=["license=MIT"], today=date(2021, 6, 1))
         for when in CUTOFFS:
             cutoff = queries._cutoff(when)
             answer = modelvalues.rows_at(store, cutoff, queries._entities(store))

@@ -206,7 +206,8 @@ def test_retract_removes_an_event_with_its_reason(store: Store) -> None:
     assert retraction.type == "event_retracted"
     answer = queries.as_of(store, "2025-12")
     assert "deepseek-v3" not in _rows(answer, "models")
-    assert answer["retracted"] == [{"event": "doc-a:v3", "reason": "misread: the article says mid-2024"}]
+    assert answer["corrections"] == [{"event": "doc-a:v3", "correction": "retracted",
+                                      "reason": "misread: the article says mid-2024", "by": retraction.event_id}]
     # The log still holds both events: nothing was edited.
     assert store.get("doc-a:v3").facts == OPEN
     again = corrections.retract(store, "doc-a:v3", "misread: the article says mid-2024", today=date(2026, 2, 1))
@@ -223,7 +224,8 @@ def test_a_second_retraction_appends_nothing(store: Store) -> None:
         again = corrections.retract(store, "doc-a:v3", reason, today=day)
         assert (again.appended, again.event) == (False, first.event)
     assert store.head() == head
-    assert queries.as_of(store, "2025-12")["retracted"] == [{"event": "doc-a:v3", "reason": "misread the date"}]
+    assert [(c["event"], c["reason"]) for c in queries.as_of(store, "2025-12")["corrections"]] == [
+        ("doc-a:v3", "misread the date")]
 
 
 def test_the_rank_a_claim_has_appends_nothing(store: Store) -> None:

@@ -30,7 +30,7 @@ def test_the_api_answers_as_the_commands_do(store_url: str, tmp_path: Path) -> N
         assert c.ingest(REPO / "events").appended == 0
 
         answer = c.as_of("2025-06", projections=["models"], country="CN", open_only=True)
-        assert answer["schema"] == "chronicle.as-of/1"
+        assert answer["schema"] == "chronicle.as-of/2"
         assert answer["basis"]["store_seq"] == c.head
         assert all(r["country"] == "CN" for r in answer["projections"]["models"]["rows"])
 

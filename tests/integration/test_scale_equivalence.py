@@ -2,7 +2,7 @@
 
 A few thousand generated events (the benchmarks' generator: seed-corpus
 proportions, archive documents arriving late with old event times), some
-retracted and ranked, then as-of, diff, conflicts and talent at several
+retracted, ranked and corrected (with the corrections under each answer), then as-of, diff, conflicts and talent at several
 cutoffs, knowledge dates and sequence numbers, each compared with the same
 question answered from a fold over every event.
 """
@@ -10,6 +10,7 @@ question answered from a fold over every event.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,14 @@ def loaded_store(store: Store, corpus: Path, tmp_path: Path) -> Store:
             corrections.retract(store, event.event_id, "generated retraction")
         else:
             corrections.rank(store, event.event_id, "preferred" if n % 3 == 1 else "deprecated", "generated ranking")
+    # And an analyst's own claims: a release moved years later, a share given another value and date.
+    release, share = (next(e for e in store.read(LogFilter(types=(kind,), limit=60)) if e not in events[:12])
+                      for kind in ("model_release", "usage_share"))
+    corrections.correct(store, release.event_id, "2024-03-05", source="https://example.org/release",
+                        quote="released on March 5, 2024", reason="generated correction", today=date(2024, 4, 1))
+    corrections.correct(store, share.event_id, "2021-02", source="https://example.org/share",
+                        quote="a share of 12 percent", reason="generated correction",
+                        facts=["share={value: 12, unit: percent}"], today=date(2021, 3, 1))
     return store
 
 

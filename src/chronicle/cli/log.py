@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Any
 
 import click
 
@@ -103,5 +104,18 @@ def show(ctx: click.Context, event_id: str, fmt: str) -> None:
         ("document", document.id), ("title", document.title), ("publisher", document.publisher),
         ("published", document.dated.edtf + ("" if document.published else " (undated: window)")),
         ("url", document.url), ("recorded", event.recorded_at),
+        *[_correction_line(c, event_id) for c in record["corrections"]],
     ]
     click.echo(render_rows([{"field": k, "value": v} for k, v in pairs], ["field", "value"], "table"), nl=False)
+
+
+def _correction_line(correction: dict[str, Any], event_id: str) -> tuple[str, str]:
+    """A correction of the event shown, as a field and its value: what it did, the other claim, why, and which event."""
+    kind, said = correction["type"], f"{correction['reason']} ({correction['event']}, seq {correction['seq']})"
+    if kind == "claim_ranked":
+        return f"ranked {correction['rank_value']}", said
+    if kind == "event_retracted":
+        return "retracted", said
+    if correction.get("replacement") == event_id:
+        return "replaces", f"{correction['target']}: {said}"
+    return "superseded by", f"{correction['replacement']}: {said}"

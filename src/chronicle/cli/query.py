@@ -1,4 +1,4 @@
-"""`chronicle as-of`, `diff`, `talent`, `conflicts`, `rank`, `retract`."""
+"""`chronicle as-of`, `diff`, `talent`, `conflicts`, `rank`, `retract`, `correct`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import click
 from chronicle import corrections, queries, report
 from chronicle.cli import main
 from chronicle.cli.common import RAW_CSV, format_option, store_from
-from chronicle.events import Event
 from chronicle.projections import REGISTRY
 from chronicle.render import dumps
 
@@ -161,7 +160,7 @@ def rank(ctx: click.Context, event_id: str, value: str | None, reason: str) -> N
     elif done.event is None:
         click.echo(f"{event_id} is already ranked normal (it was never ranked); nothing appended")
     else:
-        click.echo(f"{event_id} is already ranked {value} by {_earlier(done.event)}; nothing appended")
+        click.echo(f"{event_id} is already ranked {value} by {corrections.describe(done.event)}; nothing appended")
 
 
 @main.command()
@@ -183,9 +182,41 @@ def retract(ctx: click.Context, event_id: str, reason: str) -> None:
         click.echo(f"appended {done.event.event_id} (seq {done.event.seq}): {event_id} retracted")
     else:
         how = "superseded" if done.event.type == "event_superseded" else "retracted"
-        click.echo(f"{event_id} is already {how} by {_earlier(done.event)}; nothing appended")
+        click.echo(f"{event_id} is already {how} by {corrections.describe(done.event)}; nothing appended")
 
 
-def _earlier(correction: Event) -> str:
-    """An earlier correction as a user reads it: its id, seq and reason."""
-    return f"{correction.event_id} (seq {correction.seq}: {correction.facts['reason']})"
+@main.command()
+@click.argument("event_id")
+@click.option("--when", "when", required=True, help="The right date, in words or EDTF (e.g. 2026-01-27).")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
+              help="A fact of the claim to set, its value written as in an events file. Repeatable.")
+@click.option("--source", required=True, help="The address (http or https) of the source the correction rests on.")
+@click.option("--quote", required=True, help="The words of that source that carry the claim (at most 25).")
+@click.option("--reason", required=True, help="Why the claim is corrected (kept on record).")
+@format_option(("table", "json"))
+@click.pass_context
+def correct(ctx: click.Context, event_id: str, when: str, facts: tuple[str, ...], source: str, quote: str,
+            reason: str, fmt: str) -> None:
+    """Supersede a claim by your own (appends the claim and an event_superseded, in one transaction).
+
+    The new claim is the old one with the date WHEN and any --fact given, your
+    source's quote as evidence and --source as its link. Answers show it instead
+    of the old claim from today on (--known-at and --at-seq before it still see
+    the old one); the old claim stays in the log, and `show` tells it was
+    superseded. The same correction again appends nothing.
+
+    \b
+    Example:
+        chronicle correct doc:k2.5-release --when 2026-01-27 \\
+          --source https://example.org/kimi-k2-5 --quote "Kimi K2.5 was released on January 27, 2026" \\
+          --reason "the article's 'shortly thereafter' is a year early"
+    """
+    done = corrections.correct(store_from(ctx, create=False), event_id, when, source=source, quote=quote,
+                               reason=reason, facts=facts)
+    if fmt == "json":
+        click.echo(dumps(done.to_dict()))
+    elif done.appended:
+        click.echo(f"appended {done.claim.event_id} (seq {done.claim.seq}) and {done.superseded.event_id} "
+                   f"(seq {done.superseded.seq}): {event_id} superseded, now {done.claim.when.edtf}")
+    else:
+        click.echo(f"{event_id} is already superseded by {corrections.describe(done.superseded)}; nothing appended")

@@ -52,6 +52,8 @@ class Context:
     documents: Mapping[str, Document]
     retracted: Mapping[str, str] = field(default_factory=dict)  # event id -> reason
     ranks: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # event id -> (rank, reason)
+    #: The claims no projection shows (retracted, superseded, deprecated, outranked): see ``chronicle.corrected``.
+    left_out: frozenset[str] = frozenset()
 
     def country_of(self, slug: str | None) -> str | None:
         entity = self.entities.get(slug or "")
@@ -210,7 +212,7 @@ class State:
         for key, items in self.by_key.items():
             claims, known = [], []
             for _, event in items:
-                if event.event_id in ctx.retracted:
+                if event.event_id in ctx.left_out:
                     continue
                 if basis.known_at is not None and not _known(event, ctx, basis.known_at):
                     continue
@@ -258,15 +260,13 @@ def cell(claims: Sequence[Claim], value_of, ctx: Context) -> dict[str, Any] | No
     """A cell from the claims that give it a value.
 
     Distinct values from different claims are all kept (and flagged as a
-    conflict) unless a ranking settles them: chronicle never picks a winner.
+    conflict): chronicle never picks a winner. (A ranking settles a conflict
+    before any cell is made: the claims it leaves out never reach one.)
     """
     valued = [(c, value_of(c.event)) for c in claims]
-    valued = [(c, v) for c, v in valued if v is not None]
-    if not valued:
+    pool = [(c, v) for c, v in valued if v is not None]
+    if not pool:
         return None
-    ranked = [(c, v) for c, v in valued if ctx.ranks.get(c.event.event_id, ("normal",))[0] != "deprecated"]
-    preferred = [(c, v) for c, v in ranked if ctx.ranks.get(c.event.event_id, ("normal",))[0] == "preferred"]
-    pool = preferred or ranked or valued
     distinct: list[Any] = []
     for _, v in pool:
         if v not in distinct:

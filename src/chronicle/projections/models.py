@@ -147,31 +147,16 @@ def seen(key: str, claims: Sequence[Claim]) -> Seen:
     return Seen(key, status, evidence(pick.event), min(map(_since, claims)))
 
 
-def _rank(ctx: Context, claim: Claim) -> str:
-    return ctx.ranks.get(claim.event.event_id, ("normal", ""))[0]
-
-
 def values_from_claims(claims: Sequence[Claim], ctx: Context) -> dict[str, list[Seen]]:
-    """Each cell's visible values, grouped from claims; rankings choose among a cell's claims."""
+    """Each cell's visible values, grouped from claims (corrections left out those they rule out)."""
     grouped: dict[str, dict[str, list[Claim]]] = {}
     for claim in claims:
         for name, key in cell_values(claim.event):
             grouped.setdefault(name, {}).setdefault(key, []).append(claim)
     out: dict[str, list[Seen]] = {}
     for name, by_value in grouped.items():
-        if name != ANY and ctx.ranks:
-            by_value = _pooled(by_value, ctx)
         out[name] = [seen(key, items) for key, items in sorted(by_value.items()) if items]
     return out
-
-
-def _pooled(by_value: dict[str, list[Claim]], ctx: Context) -> dict[str, list[Claim]]:
-    """Deprecated claims drop out; preferred ones, where there are any, stand alone."""
-    kept = {k: [c for c in v if _rank(ctx, c) != "deprecated"] for k, v in by_value.items()}
-    if not any(kept.values()):
-        kept = by_value
-    preferred = {k: [c for c in v if _rank(ctx, c) == "preferred"] for k, v in kept.items()}
-    return preferred if any(preferred.values()) else kept
 
 
 class Models(Projection):
@@ -182,9 +167,10 @@ class Models(Projection):
     # 5: an undated state (a licence, a benchmark standing) shows as of its source's date
     # 6: openness from the licence too (an Apache 2.0 model is open without the word "open"); sources
     #    that disagree on what a model beat flag its row, as they are listed among conflicts
-    # 7: an undated release is not before its model's (or a named entity's) first dated release;
+    # 7: a deprecated claim, or one a preferred claim outranks, is left out (as in every projection)
+    # 8: an undated release is not before its model's (or a named entity's) first dated release;
     #    an undated opinion holds as of its source's date
-    version = 7
+    version = 8
     title = "Models"
     columns = ("name", "org", "country", "first_release", "openness", "license", "parameters",
                "modalities", "benchmarks")

@@ -21,15 +21,12 @@ FIELDS: dict[str, tuple[frozenset[str], str | None]] = {
 def latest_cell(claims: Sequence[Claim], value_of, ctx: Context) -> dict[str, Any] | None:  # type: ignore[no-untyped-def]
     """The latest value by event time; claims whose dates overlap it and disagree stay beside it."""
     valued = [(c, value_of(c.event)) for c in claims]
-    valued = [(c, v) for c, v in valued if v is not None
-              and ctx.ranks.get(c.event.event_id, ("normal",))[0] != "deprecated"]
+    valued = [(c, v) for c, v in valued if v is not None]
     if not valued:
         return None
     last, last_value = valued[-1]
     rivals = [(c, v) for c, v in valued[:-1] if c.event.when.overlaps(last.event.when) and v != last_value]
-    preferred = [(c, v) for c, v in [*rivals, (last, last_value)]
-                 if ctx.ranks.get(c.event.event_id, ("normal",))[0] == "preferred"]
-    chosen = preferred or [(last, last_value), *rivals]
+    chosen = [(last, last_value), *rivals]
     values: list[Any] = []
     for _, v in chosen:
         if v not in values:
@@ -58,7 +55,8 @@ class Orgs(Projection):
     # 3: a licence is read as an openness where conflicts are found (a row's ⚠)
     # 4: each cell says how its source stands behind it (stance)
     # 5: as models 7
-    version = 5
+    # 6: as models 8
+    version = 6
     title = "Organisations"
     columns = ("name", "country", "funding", "valuation", "ipo", "revenue", "users")
     subject_kinds = ("org",)

@@ -53,7 +53,8 @@ class Metrics(Projection):
     # 2: an undated share, count or price holds as of its source's date: a series, not a disagreement
     # 3: as orgs 3
     # 4: as models 7
-    version = 4
+    # 5: as models 8
+    version = 5
     title = "Metrics"
     columns = ("subject_name", "metric", "value", "context", "when", "document")
     # One row per claim, derived from the claim alone.
@@ -102,7 +103,8 @@ class Talent(Projection):
     name = "talent"
     # 2: a licence is read as an openness where conflicts are found (a row's ⚠)
     # 3: as models 7
-    version = 3
+    # 4: as models 8
+    version = 4
     title = "Talent moves"
     columns = ("period", "person", "from_org", "to_org", "role", "when")
     # One row per claim, derived from the claim alone.
@@ -136,7 +138,8 @@ class Timeline(Projection):
     # 2: as metrics 2
     # 3: as orgs 3
     # 4: as models 7
-    version = 4
+    # 5: as models 8
+    version = 5
     title = "Timeline"
     columns = ("when", "type", "subject_name", "certainty", "summary")
     # One row per claim, derived from the claim alone.
